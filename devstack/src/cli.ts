@@ -1,0 +1,86 @@
+// Command line of the devstack, driven by the Makefile: `node devstack/src/cli.ts <command>`.
+import { loadConfig, dbUrl, type DevstackConfig } from './config.ts'
+import { ClusterError, clusterState, createCluster, deleteInstanceData, ensureSystemPackages, startCluster, stopCluster } from './db/cluster.ts'
+import { applyMigrations, applyPlatform, applySeed, ProvisionError } from './db/provision.ts'
+import { runningApiPid, startApiInBackground, stopApi } from './lifecycle.ts'
+import { startDevstack } from './server.ts'
+
+async function dbUp(config: DevstackConfig): Promise<void> {
+  ensureSystemPackages()
+  const fresh = clusterState(config) === 'absent'
+  createCluster(config)
+  const started = await startCluster(config)
+  log(`PostgreSQL 15 (${config.instance}): ${started}${fresh ? ', new cluster' : ''}`)
+  if (applyPlatform(config) === 'applied') log('Supabase platform schema applied')
+  const migrations = applyMigrations(config)
+  log(migrations.split('\n').filter(line => /Applying migration|up to date/i.test(line)).join('\n') || 'Migrations applied')
+  const seed = applySeed(config)
+  if (seed === 'applied') log('Demo data seeded')
+}
+
+function printStatus(config: DevstackConfig): void {
+  const apiPid = runningApiPid(config)
+  log(`instance   ${config.instance} (data in ${config.dataDir})`)
+  log(`database   ${clusterState(config)} — ${dbUrl(config)}`)
+  log(`api        ${apiPid ? `running (pid ${apiPid})` : 'stopped'} — ${config.apiUrl}`)
+}
+
+async function serveInForeground(config: DevstackConfig): Promise<void> {
+  const devstack = await startDevstack(config)
+  const shutdown = () => {
+    devstack.stop().then(() => process.exit(0), () => process.exit(1))
+  }
+  process.once('SIGTERM', shutdown)
+  process.once('SIGINT', shutdown)
+}
+
+function log(message: string): void {
+  if (message) console.log(message)
+}
+
+const commands: Record<string, (config: DevstackConfig) => Promise<void> | void> = {
+  'dev': async (config) => {
+    await dbUp(config)
+    log(`API (${config.instance}): ${await startApiInBackground(config)}`)
+    printStatus(config)
+  },
+  'serve': serveInForeground,
+  'api:start': async config => log(`API (${config.instance}): ${await startApiInBackground(config)}`),
+  'api:stop': async config => log(`API (${config.instance}): ${await stopApi(config)}`),
+  'stop': async (config) => {
+    log(`API (${config.instance}): ${await stopApi(config)}`)
+    log(`PostgreSQL (${config.instance}): ${stopCluster(config)}`)
+  },
+  'status': printStatus,
+  'db:start': dbUp,
+  'db:stop': config => log(`PostgreSQL (${config.instance}): ${stopCluster(config)}`),
+  'db:status': printStatus,
+  'db:migrate': config => log(applyMigrations(config)),
+  'db:reset': async (config) => {
+    await stopApi(config)
+    deleteInstanceData(config)
+    log(`Deleted local data of instance "${config.instance}"`)
+    await dbUp(config)
+  },
+  'db:url': config => console.log(dbUrl(config)),
+}
+
+async function main(): Promise<void> {
+  const name = process.argv[2] ?? ''
+  const command = commands[name]
+  if (!command) {
+    console.error(`usage: node devstack/src/cli.ts <${Object.keys(commands).join('|')}>`)
+    process.exit(2)
+  }
+  await command(loadConfig())
+}
+
+main().catch((error: unknown) => {
+  if (error instanceof ClusterError || error instanceof ProvisionError) {
+    console.error(`devstack: ${error.message}`)
+  }
+  else {
+    console.error(error)
+  }
+  process.exit(1)
+})

@@ -1,0 +1,24 @@
+// The devstack's parts. Each module contributes HTTP services behind the gateway and/or
+// background work (SMTP sink, request-queue drain, replication reader); the server starts them
+// in this order and stops them in reverse.
+import type { DevstackConfig } from './config.ts'
+import type { HttpService } from './gateway/server.ts'
+import type { JwtKeys } from './shared/jwt.ts'
+
+export interface DevstackContext {
+  config: DevstackConfig
+  jwt: JwtKeys
+}
+
+export interface DevstackModule {
+  name: string
+  services?: HttpService[]
+  start?: () => Promise<void>
+  stop?: () => Promise<void>
+  /** Lines for `make dev`'s "what runs where". */
+  describe?: () => string[]
+}
+
+export type ModuleFactory = (context: DevstackContext) => Promise<DevstackModule> | DevstackModule
+
+export const moduleFactories: ModuleFactory[] = []

@@ -1,0 +1,42 @@
+// Turns each test tool's own output into pass/fail counts for the one summary line of `make test`.
+
+export interface Counts { passed: number, failed: number }
+
+/**
+ * pg_prove -v output: one `ok`/`not ok` line per assertion. A file that dies early (SQL error, bad
+ * plan) runs fewer assertions than planned; each missing one counts as a failure, and a file with
+ * no plan at all as one.
+ */
+export function countTap(output: string): Counts {
+  let passed = 0
+  let failed = 0
+  for (const line of output.split('\n')) {
+    if (/^\s*ok \d+/.test(line)) passed++
+    else if (/^\s*not ok \d+/.test(line)) failed++
+  }
+  for (const match of output.matchAll(/planned (\d+) tests? but ran (\d+)/g)) {
+    const missing = Number(match[1]) - Number(match[2])
+    if (missing > 0) failed += missing
+  }
+  failed += (output.match(/No plan found in TAP output/g) ?? []).length
+  return { passed, failed }
+}
+
+interface VitestJson {
+  numPassedTests: number
+  numFailedTests: number
+  testResults: Array<{ status: string, assertionResults: unknown[] }>
+}
+
+/** Vitest's JSON report; a test file that fails to load has no assertions and counts as one failure. */
+export function countVitest(report: VitestJson): Counts {
+  const brokenFiles = report.testResults.filter(file => file.status === 'failed' && file.assertionResults.length === 0).length
+  return { passed: report.numPassedTests, failed: report.numFailedTests + brokenFiles }
+}
+
+/** Deno's closing line: `ok | 12 passed (3 steps) | 0 failed` or `FAILED | 2 passed | 1 failed`. */
+export function countDeno(output: string): Counts {
+  const match = /(?:ok|FAILED) \| (\d+) passed(?: \(\d+ steps?\))? \| (\d+) failed/.exec(output)
+  if (!match) return { passed: 0, failed: 1 }
+  return { passed: Number(match[1]), failed: Number(match[2]) }
+}

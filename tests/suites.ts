@@ -1,0 +1,127 @@
+// The tiers `make test` runs, in order. Each returns pass/fail counts; a suite that cannot run at
+// all counts as one failure, and suites that need it are skipped (and counted) instead of hanging.
+import { existsSync, globSync, readFileSync, rmSync } from 'node:fs'
+import { join, relative } from 'node:path'
+import { type DevstackConfig, dbUrl } from '../devstack/src/config.ts'
+import { runStreaming } from './helpers/command.ts'
+import { countDeno, countTap, countVitest, type Counts } from './helpers/parse-results.ts'
+
+export type SuiteResult = Counts
+
+export interface Suite {
+  name: string
+  /** Runs only with `--only <name>`. */
+  onDemand?: boolean
+  /** Suites that must have passed first. */
+  needs?: string[]
+  run: (config: DevstackConfig) => Promise<SuiteResult>
+  teardown?: (config: DevstackConfig) => Promise<void>
+}
+
+const devstack = (config: DevstackConfig, command: string) =>
+  runStreaming('node', [join(config.root, 'devstack/src/cli.ts'), command], { env: { DEVSTACK_INSTANCE: config.instance } })
+
+const single = (code: number): SuiteResult => (code === 0 ? { passed: 1, failed: 0 } : { passed: 0, failed: 1 })
+
+async function checks(list: Array<[label: string, run: () => Promise<{ code: number }>]>): Promise<SuiteResult> {
+  const total = { passed: 0, failed: 0 }
+  for (const [label, runCheck] of list) {
+    const { code } = await runCheck()
+    console.log(`   ${code === 0 ? '✓' : '✗'} ${label}`)
+    const result = single(code)
+    total.passed += result.passed
+    total.failed += result.failed
+  }
+  return total
+}
+
+const pgtapFiles = (config: DevstackConfig) =>
+  globSync('supabase/tests/**/*.test.sql', { cwd: config.root }).sort()
+
+export const suites: Suite[] = [
+  {
+    name: 'database',
+    // A fresh cluster every run: platform schema → migrations (Supabase CLI) → seed.
+    run: async config => single((await devstack(config, 'db:reset')).code),
+    teardown: async (config) => {
+      if (!process.env.KEEP_TEST_STACK) await devstack(config, 'stop')
+    },
+  },
+  {
+    name: 'api',
+    needs: ['database'],
+    // The devstack API in the background for the contract, integration and browser tiers.
+    run: async config => single((await devstack(config, 'api:start')).code),
+  },
+  {
+    name: 'pgtap',
+    needs: ['database'],
+    run: async (config) => {
+      const helpers = globSync('supabase/tests/helpers/*.sql', { cwd: config.root }).sort()
+      for (const file of helpers) {
+        const { code } = await runStreaming('psql', ['-X', '-q', '-v', 'ON_ERROR_STOP=1', '-d', dbUrl(config), '-f', file], { cwd: config.root })
+        if (code !== 0) throw new Error(`pgTAP helpers failed to load from ${file}`)
+      }
+      const files = pgtapFiles(config)
+      const { output } = await runStreaming('pg_prove', ['-v', '--dbname', dbUrl(config), ...files], { cwd: config.root, quiet: true })
+      const failures = output.split('\n').filter(line => /not ok|^#|planned|No plan|ERROR|Failed|Result/.test(line))
+      console.log(failures.join('\n'))
+      const counts = countTap(output)
+      // A file that cannot even start (e.g. psql error before the plan) shows only in the summary.
+      if (counts.passed + counts.failed === 0 && files.length > 0) return { passed: 0, failed: 1 }
+      return counts
+    },
+  },
+  {
+    name: 'lint',
+    run: config => checks([
+      ['ESLint', async () => {
+        const prepared = await runStreaming('nuxi', ['prepare'], { cwd: config.root, quiet: true })
+        return prepared.code === 0 ? runStreaming('eslint', ['--max-warnings=0', '.'], { cwd: config.root }) : prepared
+      }],
+      ['plpgsql_check (supabase db lint)', () => dbLint(config)],
+    ]),
+  },
+  {
+    name: 'typecheck',
+    run: config => checks([
+      // vue-tsc -b follows tsconfig.json's references: the Nuxt app and the Node-side tooling.
+      ['vue-tsc -b (app, devstack, tests)', async () => {
+        const prepared = await runStreaming('nuxi', ['prepare'], { cwd: config.root, quiet: true })
+        return prepared.code === 0 ? runStreaming('vue-tsc', ['-b', '--noEmit'], { cwd: config.root }) : prepared
+      }],
+    ]),
+  },
+  {
+    name: 'vitest',
+    run: async (config) => {
+      const reportFile = join(config.dataDir, 'vitest-report.json')
+      rmSync(reportFile, { force: true })
+      await runStreaming('vitest', ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${reportFile}`], {
+        cwd: config.root,
+        env: { DEVSTACK_INSTANCE: config.instance },
+      })
+      if (!existsSync(reportFile)) throw new Error('vitest wrote no report')
+      return countVitest(JSON.parse(readFileSync(reportFile, 'utf8')))
+    },
+  },
+  {
+    name: 'deno',
+    run: async (config) => {
+      const testFiles = globSync('edge-functions/**/*.test.ts', { cwd: config.root })
+      if (testFiles.length === 0) return { passed: 0, failed: 0 }
+      const { output } = await runStreaming('deno', ['test', '-A', '--no-prompt', ...testFiles.map(file => relative(config.root, join(config.root, file)))], { cwd: config.root })
+      return countDeno(output)
+    },
+  },
+]
+
+/** plpgsql_check over our own schemas only (the platform's are Supabase's business). */
+async function dbLint(config: DevstackConfig) {
+  if (!existsSync(join(config.pgDataDir, 'postmaster.pid'))) {
+    console.log('   (database not running: start it with `make dev` or run `make test`)')
+    return { code: 1 }
+  }
+  const schemas = ['public', 'private', 'ops']
+  return runStreaming('supabase', ['db', 'lint', '--db-url', `${dbUrl(config)}?sslmode=disable`, '-s', schemas.join(','), '--fail-on', 'error', '--level', 'warning'], { cwd: config.root })
+}

@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest'
+import { countDeno, countTap, countVitest } from '../helpers/parse-results.ts'
+
+describe('countTap', () => {
+  it('counts ok and not ok lines of pg_prove -v', () => {
+    const output = ['supabase/tests/a.test.sql ..', 'ok 1 - first', 'not ok 2 - second', '# Failed test 2', 'ok 3 - third', '1..3'].join('\n')
+    expect(countTap(output)).toEqual({ passed: 2, failed: 1 })
+  })
+
+  it('counts every planned but unrun assertion of a file that died as a failure', () => {
+    const output = 'ok 1 - first\n# Looks like you planned 5 tests but ran 1.\nParse errors: Bad plan.  You planned 5 tests but ran 1.'
+    expect(countTap(output)).toEqual({ passed: 1, failed: 8 })
+  })
+
+  it('counts a file without any plan as one failure', () => {
+    expect(countTap('psql:x.sql:3: ERROR:  syntax error\nParse errors: No plan found in TAP output')).toEqual({ passed: 0, failed: 1 })
+  })
+})
+
+describe('countVitest', () => {
+  it('adds files that failed to load to the failed tests', () => {
+    const report = {
+      numPassedTests: 4,
+      numFailedTests: 1,
+      testResults: [
+        { status: 'passed', assertionResults: [{}, {}] },
+        { status: 'failed', assertionResults: [] },
+      ],
+    }
+    expect(countVitest(report)).toEqual({ passed: 4, failed: 2 })
+  })
+})
+
+describe('countDeno', () => {
+  it('reads the closing line with steps', () => {
+    expect(countDeno('...\nok | 12 passed (3 steps) | 0 failed (1s)')).toEqual({ passed: 12, failed: 0 })
+  })
+
+  it('reads a failed run', () => {
+    expect(countDeno('FAILED | 2 passed | 1 failed (40ms)')).toEqual({ passed: 2, failed: 1 })
+  })
+
+  it('treats output without a closing line as one failure', () => {
+    expect(countDeno('error: Module not found')).toEqual({ passed: 0, failed: 1 })
+  })
+})

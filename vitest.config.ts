@@ -1,0 +1,27 @@
+// Vitest projects, one per tier: `unit` (pure logic, no services); `contract` (supabase-js
+// against the running API: the devstack, or a real Supabase named by SUPABASE_URL and keys).
+// Later tiers add `nuxt` and `integration` here.
+import { defineConfig } from 'vitest/config'
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        test: {
+          name: 'unit',
+          environment: 'node',
+          include: ['tests/unit/**/*.test.ts', 'devstack/**/*.test.ts'],
+        },
+      },
+      {
+        test: {
+          name: 'contract',
+          environment: 'node',
+          include: ['tests/contract/**/*.test.ts'],
+          testTimeout: 20_000,
+          hookTimeout: 30_000,
+        },
+      },
+    ],
+  },
+})
