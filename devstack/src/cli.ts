@@ -1,4 +1,5 @@
 // Command line of the devstack, driven by the Makefile: `node devstack/src/cli.ts <command>`.
+import postgres from 'postgres'
 import { loadConfig, dbUrl, type DevstackConfig } from './config.ts'
 import { ClusterError, clusterState, createCluster, deleteInstanceData, ensureSystemPackages, startCluster, stopCluster } from './db/cluster.ts'
 import { applyMigrations, applyPlatform, applySeed, ProvisionError } from './db/provision.ts'
@@ -25,6 +26,22 @@ function printStatus(config: DevstackConfig): void {
   log(`api        ${apiPid ? `running (pid ${apiPid})` : 'stopped'} — ${config.apiUrl}`)
 }
 
+/** The seed marks its accounts as demo logins (app_metadata.demo); all share one local password. */
+async function printDemoLogins(config: DevstackConfig): Promise<void> {
+  const sql = postgres(dbUrl(config), { max: 1, onnotice: () => {} })
+  try {
+    const rows = await sql<Array<{ email: string, name: string | null }>>`
+      select email, raw_user_meta_data ->> 'display_name' as name from auth.users
+      where raw_app_meta_data ->> 'demo' = 'true' order by created_at, email`
+    if (rows.length === 0) return
+    log('\nDemo logins (local only), password Demo-Zugang-lokal-2026:')
+    for (const row of rows) log(`  ${row.email.padEnd(36)} ${row.name ?? ''}`)
+  }
+  finally {
+    await sql.end()
+  }
+}
+
 async function serveInForeground(config: DevstackConfig): Promise<void> {
   const devstack = await startDevstack(config)
   const shutdown = () => {
@@ -43,6 +60,7 @@ const commands: Record<string, (config: DevstackConfig) => Promise<void> | void>
     await dbUp(config)
     log(`API (${config.instance}): ${await startApiInBackground(config)}`)
     printStatus(config)
+    await printDemoLogins(config)
   },
   'serve': serveInForeground,
   'api:start': async config => log(`API (${config.instance}): ${await startApiInBackground(config)}`),
