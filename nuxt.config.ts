@@ -1,13 +1,48 @@
 // The portal's PWA: a static single-page app (no server of its own) next to Supabase.
+// `nuxt generate` writes it to .output/public; every setting below is baked in at build time.
+import { loadConfig } from './devstack/src/config.ts'
+import { pwaOptions } from './nuxt-app/pwa.config.ts'
+
+// Without NUXT_PUBLIC_SUPABASE_* the app talks to the devstack instance this build belongs to
+// (DEVSTACK_INSTANCE, DEVSTACK_PORT_OFFSET), with the Supabase CLI's well-known local anon key.
+const devstack = loadConfig()
+
 export default defineNuxtConfig({
-  modules: ['@nuxt/eslint'],
+  modules: ['@nuxt/eslint', '@nuxt/ui', '@pinia/nuxt', '@nuxtjs/i18n', '@vite-pwa/nuxt'],
   ssr: false,
+  // Components are named by file (layout/AppNavigation.vue → <AppNavigation>); folders group by feature.
+  components: [{ path: '~/components', pathPrefix: false }],
   devtools: { enabled: false },
+  css: ['~/assets/css/main.css'],
+  // Offline-capable: no web fonts, icons bundled into the app instead of fetched from an API.
+  ui: { fonts: false, colorMode: false, experimental: { componentDetection: true } },
+  runtimeConfig: {
+    public: {
+      supabaseUrl: process.env.NUXT_PUBLIC_SUPABASE_URL || devstack.apiUrl,
+      supabaseAnonKey: process.env.NUXT_PUBLIC_SUPABASE_ANON_KEY || devstack.anonKey,
+      firmName: process.env.NUXT_PUBLIC_FIRM_NAME || 'Kanzlei',
+      /** Mirrors [auth.sessions] in supabase/config.toml, so the app warns before the server ends a session. */
+      sessionIdleMinutes: 30,
+      sessionMaxHours: 12,
+      mfaGraceDays: 3,
+    },
+  },
   srcDir: 'nuxt-app',
+  devServer: { host: '127.0.0.1', port: devstack.ports.app },
+  // Links load their page's code when hovered or focused rather than when they scroll into view:
+  // the first load stays small, and the service worker caches the rest in the background.
+  experimental: {
+    defaults: { nuxtLink: { prefetchOn: { visibility: false, interaction: true } } },
+    // A static SPA without route rules needs no build manifest (one request and some code less).
+    appManifest: false,
+  },
   compatibilityDate: '2026-11-01',
   typescript: {
     tsConfig: {
       compilerOptions: { noUncheckedIndexedAccess: true },
+    },
+    nodeTsConfig: {
+      compilerOptions: { allowImportingTsExtensions: true },
     },
   },
   telemetry: false,
@@ -16,4 +51,26 @@ export default defineNuxtConfig({
       stylistic: true,
     },
   },
+  i18n: {
+    defaultLocale: 'de',
+    strategy: 'no_prefix',
+    locales: [
+      { code: 'de', language: 'de-DE', name: 'Deutsch', file: 'de.json' },
+      { code: 'en', language: 'en-GB', name: 'English', file: 'en.json' },
+    ],
+    detectBrowserLanguage: { useCookie: true, cookieKey: 'portal_locale', fallbackLocale: 'de' },
+    // Messages are precompiled at build time: the runtime compiler and the global components stay out.
+    bundle: { dropMessageCompiler: true, fullInstall: false },
+  },
+  icon: {
+    provider: 'none',
+    serverBundle: false,
+    fallbackToApi: false,
+    clientBundle: {
+      scan: true,
+      // Icons Nuxt UI's own components show (loading, close, select, menu); the scan misses them.
+      icons: ['lucide:loader-circle', 'lucide:x', 'lucide:check', 'lucide:chevron-down', 'lucide:chevron-right'],
+    },
+  },
+  pwa: pwaOptions,
 })

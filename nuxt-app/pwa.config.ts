@@ -1,0 +1,47 @@
+// The PWA slice of the build: manifest, generated icons and the service worker's rules.
+// The service worker precaches only the app shell (the static build). Supabase lives on another
+// origin and gets no runtime cache, so no client data ever lands in a cache.
+import type { ModuleOptions } from '@vite-pwa/nuxt'
+
+export const themeColour = '#1e3a5f'
+
+export const pwaOptions: ModuleOptions = {
+  registerType: 'prompt',
+  manifest: {
+    id: '/',
+    name: 'Mandantenportal',
+    short_name: 'Mandantenportal',
+    description: 'Sicherer Austausch mit Ihrer Kanzlei: Nachrichten, Dokumente, Tickets und Termine an einem Ort.',
+    lang: 'de',
+    dir: 'ltr',
+    start_url: '/',
+    scope: '/',
+    display: 'standalone',
+    theme_color: themeColour,
+    background_color: '#f8fafc',
+    categories: ['business', 'productivity'],
+  },
+  // Favicons, touch icon, the manifest icons and a maskable icon, all from one source image.
+  pwaAssets: {
+    image: 'public/logo.svg',
+    preset: 'minimal-2023',
+    overrideManifestIcons: true,
+  },
+  workbox: {
+    globPatterns: ['**/*.{js,css,html,svg,png,ico,webmanifest}'],
+    // The static SPA's fallback page: every navigation offline opens the shell, which then says
+    // what needs a connection.
+    navigateFallback: '/200.html',
+    navigateFallbackDenylist: [/^\/sw\.js$/, /^\/workbox-/],
+    // The password dictionaries (zxcvbn, ~0.4–1.2 MB a chunk) load only where a password is set,
+    // and only online; every other chunk is far smaller.
+    maximumFileSizeToCacheInBytes: 256 * 1024,
+    cleanupOutdatedCaches: true,
+    runtimeCaching: [],
+  },
+  client: {
+    installPrompt: true,
+    periodicSyncForUpdates: 3600,
+  },
+  devOptions: { enabled: false },
+}

@@ -1,0 +1,75 @@
+// Who is signed in on this device and what the database says about their second factor. Shared by
+// the route guard, the layout and every auth page, so it is a store rather than a composable.
+import { defineStore } from 'pinia'
+import type { Session } from '@supabase/supabase-js'
+import { parseSecurityState, securityGate, type SecurityState } from '~/utils/security'
+
+export const useSessionStore = defineStore('session', () => {
+  const supabase = useSupabase()
+  let listening = false
+  /** The client, with this store following its auth events from the first use on. */
+  async function client() {
+    const loaded = await supabase()
+    if (!listening) {
+      listening = true
+      loaded.auth.onAuthStateChange((event, next) => {
+        session.value = next
+        if (event === 'SIGNED_OUT') security.value = null
+      })
+    }
+    return loaded
+  }
+  const session = ref<Session | null>(null)
+  const security = ref<SecurityState | null>(null)
+  const ready = ref(false)
+
+  const user = computed(() => session.value?.user ?? null)
+  const persona = computed(() => security.value?.persona ?? null)
+  const gate = () => securityGate(Boolean(session.value), security.value, new Date())
+
+  async function loadSecurity(): Promise<SecurityState | null> {
+    if (!session.value) {
+      security.value = null
+      return null
+    }
+    const { data, error } = await (await client()).rpc('my_security_state')
+    security.value = error ? null : parseSecurityState(data)
+    return security.value
+  }
+
+  let initialising: Promise<void> | undefined
+  /** Restores the session of this tab once; later calls wait for the first. */
+  function init(): Promise<void> {
+    initialising ??= (async () => {
+      if (hasStoredSession()) {
+        const { data } = await (await client()).auth.getSession()
+        session.value = data.session
+        if (data.session) await loadSecurity()
+      }
+      ready.value = true
+    })()
+    return initialising
+  }
+
+  async function signIn(email: string, password: string) {
+    const { data, error } = await (await client()).auth.signInWithPassword({ email, password })
+    if (error) throw error
+    session.value = data.session
+    await loadSecurity()
+  }
+
+  /** `local`: this device; `global`: every device; `others`: every device but this one. */
+  async function signOut(scope: 'local' | 'global' | 'others' = 'local') {
+    const { error } = await (await client()).auth.signOut({ scope })
+    if (scope === 'others') {
+      if (error) throw error
+      return
+    }
+    // Server unreachable: this device forgets the session all the same (it lives in sessionStorage).
+    if (error) sessionStorage.clear()
+    session.value = null
+    security.value = null
+  }
+
+  return { session, security, ready, user, persona, gate, init, loadSecurity, signIn, signOut }
+})
