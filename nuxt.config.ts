@@ -15,7 +15,13 @@ export default defineNuxtConfig({
   devtools: { enabled: false },
   css: ['~/assets/css/main.css'],
   // Offline-capable: no web fonts, icons bundled into the app instead of fetched from an API.
-  ui: { fonts: false, colorMode: false, experimental: { componentDetection: true } },
+  ui: {
+    fonts: false,
+    colorMode: false,
+    // Only the colours the portal uses: every colour adds variants to each component's theme.
+    theme: { colors: ['primary', 'success', 'info', 'warning', 'error'] },
+    experimental: { componentDetection: true },
+  },
   runtimeConfig: {
     public: {
       supabaseUrl: process.env.NUXT_PUBLIC_SUPABASE_URL || devstack.apiUrl,

@@ -1,6 +1,8 @@
-// Vitest projects, one per tier: `unit` (pure logic, no services); `contract` (supabase-js
-// against the running API: the devstack, or a real Supabase named by SUPABASE_URL and keys).
-// Later tiers add `nuxt` and `integration` here.
+// Vitest projects, one per tier: `unit` (pure logic, no services); `nuxt` (the app's stores,
+// composables and components in a Nuxt environment, with Supabase replaced by fakes);
+// `contract` (supabase-js against the running API: the devstack, or a real Supabase named by
+// SUPABASE_URL and keys). Later tiers add `integration` here.
+import { defineVitestProject } from '@nuxt/test-utils/config'
 import { defineConfig } from 'vitest/config'
 
 export default defineConfig({
@@ -13,6 +15,16 @@ export default defineConfig({
           include: ['tests/unit/**/*.test.ts', 'devstack/**/*.test.ts'],
         },
       },
+      await defineVitestProject({
+        test: {
+          name: 'nuxt',
+          environment: 'nuxt',
+          include: ['tests/nuxt/**/*.test.ts'],
+          // h3Version: the hoisted h3 is v2 (for other tools), but this Nuxt's server and test-utils use v1.
+          environmentOptions: { nuxt: { domEnvironment: 'happy-dom', h3Version: 1 } },
+          testTimeout: 20_000,
+        },
+      }),
       {
         test: {
           name: 'contract',

@@ -1,9 +1,14 @@
 // The PWA slice of the build: manifest, generated icons and the service worker's rules.
 // The service worker precaches only the app shell (the static build). Supabase lives on another
 // origin and gets no runtime cache, so no client data ever lands in a cache.
+import { join } from 'node:path'
 import type { ModuleOptions } from '@vite-pwa/nuxt'
+import { projectRoot } from '../devstack/src/config.ts'
 
 export const themeColour = '#1e3a5f'
+
+/** Component tests need neither the service worker nor the generated icons. */
+const inVitest = process.env.VITEST === 'true'
 
 export const pwaOptions: ModuleOptions = {
   registerType: 'prompt',
@@ -23,9 +28,10 @@ export const pwaOptions: ModuleOptions = {
   },
   // Favicons, touch icon, the manifest icons and a maskable icon, all from one source image.
   pwaAssets: {
-    image: 'public/logo.svg',
+    image: join(projectRoot, 'public', 'logo.svg'),
     preset: 'minimal-2023',
     overrideManifestIcons: true,
+    disabled: inVitest,
   },
   workbox: {
     globPatterns: ['**/*.{js,css,html,svg,png,ico,webmanifest}'],
@@ -44,4 +50,5 @@ export const pwaOptions: ModuleOptions = {
     periodicSyncForUpdates: 3600,
   },
   devOptions: { enabled: false },
+  disable: inVitest,
 }

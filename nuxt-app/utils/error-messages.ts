@@ -2,7 +2,7 @@
 // whether an account exists: every credential problem reads the same.
 
 /** Error codes with their own message (i18n `errors.codes.<code>`). */
-const knownCodes = new Set([
+export const knownCodes = new Set([
   'invalid_credentials', 'user_banned', 'over_request_rate_limit', 'over_email_send_rate_limit',
   'weak_password', 'same_password', 'otp_expired', 'session_expired', 'session_not_found',
   'mfa_verification_failed', 'mfa_challenge_expired', 'mfa_verification_rejected', 'insufficient_aal',

@@ -1,0 +1,110 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest'
+import { mockNuxtImport, mountSuspended } from '@nuxt/test-utils/runtime'
+import { flushPromises } from '@vue/test-utils'
+import AppNavigation from '~/components/layout/AppNavigation.vue'
+import AuthNewPasswordForm from '~/components/auth/AuthNewPasswordForm.vue'
+import MfaGraceNotice from '~/components/mfa/MfaGraceNotice.vue'
+import MfaStepUp from '~/components/mfa/MfaStepUp.vue'
+import type { Persona, SecurityState } from '~/utils/security'
+import { createFakeSupabase, fakeSession, type FakeSupabase } from './fake-supabase'
+
+const { supabaseRef } = vi.hoisted(() => ({ supabaseRef: { current: undefined as unknown } }))
+mockNuxtImport('useSupabase', () => () => async () => supabaseRef.current)
+
+const day = 86_400_000
+function signInAs(persona: Persona, security: Partial<SecurityState> = {}) {
+  const store = useSessionStore()
+  store.session = fakeSession({ email: 'j.becker@mustermann-gmbh.de', user_metadata: { display_name: 'Jonas Becker' } })
+  store.security = {
+    persona,
+    totpEnrolled: false,
+    emailFactorEnrolled: false,
+    graceDeadline: new Date(Date.now() + 2.5 * day),
+    stepUpRequired: false,
+    accessAllowed: true,
+    ...security,
+  }
+}
+
+describe('components', () => {
+  let supabase: FakeSupabase
+  beforeEach(async () => {
+    supabase = createFakeSupabase()
+    supabaseRef.current = supabase
+    await useNuxtApp().$i18n.setLocale('de')
+  })
+
+  it('shows staff the administration, clients the chat, and guests neither', async () => {
+    const labels = async (persona: Persona) => {
+      signInAs(persona)
+      const wrapper = await mountSuspended(AppNavigation)
+      return wrapper.findAll('a').map(link => link.text())
+    }
+    expect(await labels('staff')).toEqual(['Übersicht', 'Nachrichten', 'Chat', 'Tickets', 'Akten', 'Dokumente', 'Seiten', 'Verwaltung'])
+    expect(await labels('client')).not.toContain('Verwaltung')
+    expect(await labels('client')).toContain('Chat')
+    expect(await labels('guest')).toEqual(['Übersicht', 'Nachrichten', 'Tickets', 'Akten', 'Dokumente'])
+  })
+
+  it('tells a user without a factor how many days are left, and nothing once one is set up', async () => {
+    signInAs('client')
+    const notice = await mountSuspended(MfaGraceNotice)
+    expect(notice.text()).toContain('Noch 3 Tage, um einen zweiten Faktor einzurichten')
+    signInAs('client', { totpEnrolled: true })
+    const none = await mountSuspended(MfaGraceNotice)
+    expect(none.text()).toBe('')
+  })
+
+  it('refuses a password with the user’s name or a guessable one, and accepts a long passphrase', async () => {
+    signInAs('client')
+    const form = await mountSuspended(AuthNewPasswordForm, { props: { submitLabel: 'Speichern' } })
+    const [password, repeated] = form.findAll('input')
+    const submit = form.get('button[type="submit"]')
+
+    await password!.setValue('JonasBecker2026!')
+    await vi.waitFor(() => expect(form.text()).toContain('enthält Ihren Namen'), { timeout: 15_000 })
+    expect(submit.attributes('disabled')).toBeDefined()
+
+    await password!.setValue('Sonnenschein123')
+    await vi.waitFor(() => expect(form.text()).toContain('zu leicht zu erraten'), { timeout: 15_000 })
+
+    await password!.setValue('Regenschirm tanzt leise über Kopfsteinpflaster')
+    await repeated!.setValue('Regenschirm tanzt leise über Kopfsteinpflaster')
+    await vi.waitFor(() => expect(submit.attributes('disabled')).toBeUndefined(), { timeout: 15_000 })
+    await form.get('form').trigger('submit')
+    expect(form.emitted('submit')?.[0]?.[0]).toBe('Regenschirm tanzt leise über Kopfsteinpflaster')
+  })
+
+  it('offers both factors for the step-up and sends the e-mail code for this session', async () => {
+    signInAs('client', { totpEnrolled: true, emailFactorEnrolled: true, stepUpRequired: true })
+    supabase.rpcAnswers.set('request_email_factor_code', { data: { resend_after_seconds: 60, sends_left: 4 } })
+    const stepUp = await mountSuspended(MfaStepUp)
+    const methods = stepUp.findAll('input[type="radio"], button[role="radio"]')
+    expect(methods).toHaveLength(2)
+    await methods[1]!.trigger('click')
+    await flushPromises()
+    await stepUp.findAll('button').find(button => button.text() === 'Code per E-Mail senden')!.trigger('click')
+    await flushPromises()
+    expect(supabase.rpc).toHaveBeenCalledWith('request_email_factor_code', { purpose: 'step_up' })
+    expect(stepUp.text()).toContain('Erneut senden ist in')
+
+    await stepUp.get('input[autocomplete="one-time-code"]').setValue(' 123456 ')
+    await stepUp.get('form').trigger('submit')
+    await flushPromises()
+    expect(supabase.rpc).toHaveBeenCalledWith('verify_email_factor_code', { code: '123456' })
+    expect(stepUp.emitted('verified')).toHaveLength(1)
+  })
+
+  it('shows the app code check when the code is wrong, without signing the user in', async () => {
+    signInAs('client', { totpEnrolled: true, stepUpRequired: true })
+    supabase.auth.mfa.listFactors.mockResolvedValueOnce({ data: { all: [], totp: [{ id: 'factor-1' }] }, error: null } as never)
+    supabase.auth.mfa.challengeAndVerify.mockResolvedValueOnce({ data: null, error: { name: 'AuthApiError', code: 'mfa_verification_failed', status: 422 } } as never)
+    const stepUp = await mountSuspended(MfaStepUp)
+    await stepUp.get('input[autocomplete="one-time-code"]').setValue('000000')
+    await stepUp.get('form').trigger('submit')
+    await flushPromises()
+    expect(supabase.auth.mfa.challengeAndVerify).toHaveBeenCalledWith({ factorId: 'factor-1', code: '000000' })
+    expect(stepUp.text()).toContain('Der Code ist nicht korrekt')
+    expect(stepUp.emitted('verified')).toBeUndefined()
+  })
+})

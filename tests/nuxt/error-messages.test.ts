@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest'
+import { errorMessageKey, knownCodes } from '~/utils/error-messages'
+import { readFileSync } from 'node:fs'
+
+// Read as plain JSON: imported, the i18n build plugin would hand over compiled messages.
+const [de, en] = ['de', 'en'].map(code => JSON.parse(readFileSync(`i18n/locales/${code}.json`, 'utf8')))
+
+describe('error messages', () => {
+  it('answers every credential problem alike, so nobody learns whether an account exists', () => {
+    for (const code of ['invalid_credentials', 'email_not_confirmed', 'user_not_found']) {
+      expect(errorMessageKey({ name: 'AuthApiError', code, status: 400 })).toBe('errors.codes.invalid_credentials')
+    }
+  })
+
+  it('names throttling, and our RPCs’ refusals by their code', () => {
+    expect(errorMessageKey({ code: 'over_request_rate_limit', status: 429 })).toBe('errors.codes.over_request_rate_limit')
+    expect(errorMessageKey({ status: 429 })).toBe('errors.codes.over_request_rate_limit')
+    expect(errorMessageKey({ code: 'P0001', message: 'email_factor_code_invalid', status: 400 })).toBe('errors.codes.email_factor_code_invalid')
+  })
+
+  it('reports an unreachable or missing service as unavailable, anything else as unexpected', () => {
+    expect(errorMessageKey({ name: 'AuthRetryableFetchError', status: 0 })).toBe('errors.unavailable')
+    expect(errorMessageKey({ message: 'no Route matched with those values', status: 404 })).toBe('errors.unavailable')
+    expect(errorMessageKey(new TypeError('Failed to fetch'))).toBe('errors.unavailable')
+    expect(errorMessageKey({ code: 'something_new', status: 400 })).toBe('errors.unexpected')
+  })
+
+  it('has a German and an English text for every code it can return', () => {
+    for (const messages of [de, en]) {
+      expect(Object.keys(messages.errors.codes).sort()).toEqual([...knownCodes].sort())
+    }
+  })
+})

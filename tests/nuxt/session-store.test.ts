@@ -1,0 +1,74 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest'
+import { mockNuxtImport } from '@nuxt/test-utils/runtime'
+import { createPinia, setActivePinia } from 'pinia'
+import { createFakeSupabase, fakeSession, type FakeSupabase } from './fake-supabase'
+
+const { supabaseRef } = vi.hoisted(() => ({ supabaseRef: { current: undefined as unknown } }))
+mockNuxtImport('useSupabase', () => () => async () => supabaseRef.current)
+
+const securityAnswer = { persona: 'client', totp_enrolled: true, email_factor_enrolled: false, grace_deadline: '2026-11-30T00:00:00Z', step_up_required: true, access_allowed: false }
+
+describe('session store', () => {
+  let supabase: FakeSupabase
+  beforeEach(() => {
+    setActivePinia(createPinia())
+    supabase = createFakeSupabase()
+    supabaseRef.current = supabase
+    sessionStorage.clear()
+  })
+
+  it('knows without loading Supabase that a tab without a stored session is signed out', async () => {
+    const store = useSessionStore()
+    await store.init()
+    expect(store.gate()).toBe('sign-in')
+    expect(supabase.auth.getSession).not.toHaveBeenCalled()
+  })
+
+  it('signs in, then asks the database which step comes next', async () => {
+    supabase.rpcAnswers.set('my_security_state', { data: securityAnswer })
+    const store = useSessionStore()
+    await store.signIn('mandantin@example.com', 'Regenschirm Tanzt Leise')
+    expect(supabase.auth.signInWithPassword).toHaveBeenCalledWith({ email: 'mandantin@example.com', password: 'Regenschirm Tanzt Leise' })
+    expect(store.persona).toBe('client')
+    expect(store.gate()).toBe('step-up')
+  })
+
+  it('passes a refused sign-in on and stays signed out', async () => {
+    const refusal = { name: 'AuthApiError', code: 'invalid_credentials', status: 400 }
+    supabase.auth.signInWithPassword.mockResolvedValueOnce({ data: { session: null }, error: refusal })
+    const store = useSessionStore()
+    await expect(store.signIn('x@example.com', 'falsch-falsch-falsch')).rejects.toBe(refusal)
+    expect(store.gate()).toBe('sign-in')
+    expect(supabase.rpc).not.toHaveBeenCalled()
+  })
+
+  it('counts a session whose security state cannot be read as unavailable, not as open', async () => {
+    sessionStorage.setItem('portal.auth', '{}')
+    supabase.auth.getSession.mockResolvedValueOnce({ data: { session: fakeSession() }, error: null })
+    supabase.rpcAnswers.set('my_security_state', { error: { message: 'no Route matched' }, status: 404 })
+    const store = useSessionStore()
+    await store.init()
+    expect(store.gate()).toBe('unavailable')
+  })
+
+  it('forgets the session on this device even when the server cannot be reached', async () => {
+    supabase.rpcAnswers.set('my_security_state', { data: securityAnswer })
+    const store = useSessionStore()
+    await store.signIn('mandantin@example.com', 'Regenschirm Tanzt Leise')
+    sessionStorage.setItem('portal.auth', '{"stale":true}')
+    supabase.auth.signOut.mockResolvedValueOnce({ error: { name: 'AuthRetryableFetchError', status: 0 } })
+    await store.signOut('global')
+    expect(supabase.auth.signOut).toHaveBeenCalledWith({ scope: 'global' })
+    expect(sessionStorage.getItem('portal.auth')).toBeNull()
+    expect(store.gate()).toBe('sign-in')
+  })
+
+  it('keeps this device signed in when signing out the others', async () => {
+    supabase.rpcAnswers.set('my_security_state', { data: { ...securityAnswer, step_up_required: false, access_allowed: true } })
+    const store = useSessionStore()
+    await store.signIn('mandantin@example.com', 'Regenschirm Tanzt Leise')
+    await store.signOut('others')
+    expect(supabase.auth.signOut).toHaveBeenCalledWith({ scope: 'others' })
+    expect(store.gate()).toBe('open')
+  })
+})
