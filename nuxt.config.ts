@@ -1,7 +1,7 @@
 // The portal's PWA: a static single-page app (no server of its own) next to Supabase.
 // `nuxt generate` writes it to .output/public; every setting below is baked in at build time.
 import { loadConfig } from './devstack/src/config.ts'
-import { pwaOptions } from './nuxt-app/pwa.config.ts'
+import { pwaOptions, themeColour } from './nuxt-app/pwa.config.ts'
 
 // Without NUXT_PUBLIC_SUPABASE_* the app talks to the devstack instance this build belongs to
 // (DEVSTACK_INSTANCE, DEVSTACK_PORT_OFFSET), with the Supabase CLI's well-known local anon key.
@@ -13,6 +13,20 @@ export default defineNuxtConfig({
   // Components are named by file (layout/AppNavigation.vue → <AppNavigation>); folders group by feature.
   components: [{ path: '~/components', pathPrefix: false }],
   devtools: { enabled: false },
+  app: {
+    // In the static HTML itself, so browsers see the manifest and icons before any script runs.
+    head: {
+      htmlAttrs: { lang: 'de' },
+      title: 'Mandantenportal',
+      link: [
+        { rel: 'manifest', href: '/manifest.webmanifest' },
+        { rel: 'icon', href: '/favicon.ico', sizes: '48x48' },
+        { rel: 'icon', href: '/logo.svg', type: 'image/svg+xml' },
+        { rel: 'apple-touch-icon', href: '/apple-touch-icon-180x180.png' },
+      ],
+      meta: [{ name: 'theme-color', content: themeColour }],
+    },
+  },
   css: ['~/assets/css/main.css'],
   // Offline-capable: no web fonts, icons bundled into the app instead of fetched from an API.
   ui: {
@@ -73,7 +87,8 @@ export default defineNuxtConfig({
     serverBundle: false,
     fallbackToApi: false,
     clientBundle: {
-      scan: true,
+      // Our icon names also live in .ts files (utils/sections.ts), which the default scan skips.
+      scan: { globInclude: ['nuxt-app/**/*.{vue,ts}'] },
       // Icons Nuxt UI's own components show (loading, close, select, menu); the scan misses them.
       icons: ['lucide:loader-circle', 'lucide:x', 'lucide:check', 'lucide:chevron-down', 'lucide:chevron-right'],
     },

@@ -31,13 +31,16 @@ export const pwaOptions: ModuleOptions = {
     image: join(projectRoot, 'public', 'logo.svg'),
     preset: 'minimal-2023',
     overrideManifestIcons: true,
+    // The head links are static in nuxt.config.ts (app.head).
+    includeHtmlHeadLinks: false,
     disabled: inVitest,
   },
   workbox: {
-    globPatterns: ['**/*.{js,css,html,svg,png,ico,webmanifest}'],
-    // The static SPA's fallback page: every navigation offline opens the shell, which then says
-    // what needs a connection.
-    navigateFallback: '/200.html',
+    // The manifest is added by the plugin itself (listing it twice would break the precache).
+    globPatterns: ['**/*.{js,css,html,svg,png,ico}'],
+    // Every navigation offline opens the SPA shell, which then says what needs a connection. The
+    // module precaches the generated pages under their routes ('/' is index.html, the shell).
+    navigateFallback: '/',
     navigateFallbackDenylist: [/^\/sw\.js$/, /^\/workbox-/],
     // The password dictionaries (zxcvbn, ~0.4–1.2 MB a chunk) load only where a password is set,
     // and only online; every other chunk is far smaller.

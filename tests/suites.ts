@@ -3,6 +3,8 @@
 import { existsSync, globSync, readFileSync, rmSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { type DevstackConfig, dbUrl } from '../devstack/src/config.ts'
+import { ensureSystemPackages } from '../devstack/src/db/cluster.ts'
+import { appBuildDir, serveApp } from '../scripts/serve-app.ts'
 import { runStreaming } from './helpers/command.ts'
 import { countDeno, countTap, countVitest, type Counts } from './helpers/parse-results.ts'
 
@@ -94,15 +96,27 @@ export const suites: Suite[] = [
   },
   {
     name: 'vitest',
+    run: config => vitestCounts(config, 'vitest-report.json'),
+  },
+  {
+    name: 'e2e',
+    needs: ['api'],
+    // One `nuxt generate` per run (pointed at this instance's API), served statically on the
+    // instance's app port, then the Playwright journeys in Debian's Chromium.
     run: async (config) => {
-      const reportFile = join(config.dataDir, 'vitest-report.json')
-      rmSync(reportFile, { force: true })
-      await runStreaming('vitest', ['run', '--reporter=default', '--reporter=json', `--outputFile.json=${reportFile}`], {
-        cwd: config.root,
-        env: { DEVSTACK_INSTANCE: config.instance },
-      })
-      if (!existsSync(reportFile)) throw new Error('vitest wrote no report')
-      return countVitest(JSON.parse(readFileSync(reportFile, 'utf8')))
+      ensureSystemPackages([['chromium', '/usr/bin/chromium']])
+      const build = await runStreaming('nuxi', ['generate'], { cwd: config.root, quiet: true, env: { DEVSTACK_INSTANCE: config.instance } })
+      if (build.code !== 0) {
+        console.log(build.output.split('\n').slice(-40).join('\n'))
+        throw new Error('nuxt generate failed')
+      }
+      const server = await serveApp(appBuildDir(config.root), config.ports.app)
+      try {
+        return await vitestCounts(config, 'e2e-report.json', ['--config', 'tests/e2e/vitest.config.ts'])
+      }
+      finally {
+        server.close()
+      }
     },
   },
   {
@@ -115,6 +129,18 @@ export const suites: Suite[] = [
     },
   },
 ]
+
+/** Runs vitest with a JSON report in the instance's data folder and counts its results. */
+async function vitestCounts(config: DevstackConfig, reportName: string, args: string[] = []): Promise<SuiteResult> {
+  const reportFile = join(config.dataDir, reportName)
+  rmSync(reportFile, { force: true })
+  await runStreaming('vitest', ['run', ...args, '--reporter=default', '--reporter=json', `--outputFile.json=${reportFile}`], {
+    cwd: config.root,
+    env: { DEVSTACK_INSTANCE: config.instance },
+  })
+  if (!existsSync(reportFile)) throw new Error('vitest wrote no report')
+  return countVitest(JSON.parse(readFileSync(reportFile, 'utf8')))
+}
 
 /** plpgsql_check over our own schemas only (the platform's are Supabase's business). */
 async function dbLint(config: DevstackConfig) {

@@ -3,7 +3,7 @@ import postgres from 'postgres'
 import { loadConfig, dbUrl, type DevstackConfig } from './config.ts'
 import { ClusterError, clusterState, createCluster, deleteInstanceData, ensureSystemPackages, startCluster, stopCluster } from './db/cluster.ts'
 import { applyMigrations, applyPlatform, applySeed, ProvisionError } from './db/provision.ts'
-import { runningApiPid, startApiInBackground, stopApi } from './lifecycle.ts'
+import { runningApiPid, runningAppPid, startApiInBackground, startAppInBackground, stopApi, stopApp } from './lifecycle.ts'
 import { startDevstack } from './server.ts'
 
 async function dbUp(config: DevstackConfig): Promise<void> {
@@ -24,6 +24,8 @@ function printStatus(config: DevstackConfig): void {
   log(`instance   ${config.instance} (data in ${config.dataDir})`)
   log(`database   ${clusterState(config)} — ${dbUrl(config)}`)
   log(`api        ${apiPid ? `running (pid ${apiPid})` : 'stopped'} — ${config.apiUrl}`)
+  const appPid = runningAppPid(config)
+  log(`app        ${appPid ? `running (pid ${appPid})` : 'stopped'} — http://127.0.0.1:${config.ports.app}`)
 }
 
 /** The seed marks its accounts as demo logins (app_metadata.demo); all share one local password. */
@@ -59,13 +61,17 @@ const commands: Record<string, (config: DevstackConfig) => Promise<void> | void>
   'dev': async (config) => {
     await dbUp(config)
     log(`API (${config.instance}): ${await startApiInBackground(config)}`)
+    log(`App (${config.instance}, nuxt dev): ${await startAppInBackground(config)}`)
     printStatus(config)
     await printDemoLogins(config)
   },
   'serve': serveInForeground,
   'api:start': async config => log(`API (${config.instance}): ${await startApiInBackground(config)}`),
   'api:stop': async config => log(`API (${config.instance}): ${await stopApi(config)}`),
+  'app:start': async config => log(`App (${config.instance}, nuxt dev): ${await startAppInBackground(config)} — http://127.0.0.1:${config.ports.app}`),
+  'app:stop': async config => log(`App (${config.instance}): ${await stopApp(config)}`),
   'stop': async (config) => {
+    log(`App (${config.instance}): ${await stopApp(config)}`)
     log(`API (${config.instance}): ${await stopApi(config)}`)
     log(`PostgreSQL (${config.instance}): ${stopCluster(config)}`)
   },

@@ -1,6 +1,7 @@
-// Starting and stopping the API process in the background, by its own process group.
+// Starting and stopping the background processes of an instance, each by its own process group:
+// the API, and in `make dev` the portal app (`nuxt dev`).
 import { spawn } from 'node:child_process'
-import { existsSync, openSync, readFileSync, rmSync } from 'node:fs'
+import { existsSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import type { DevstackConfig } from './config.ts'
 import { ClusterError, portInUse } from './db/cluster.ts'
@@ -54,10 +55,59 @@ export async function startApiInBackground(config: DevstackConfig): Promise<'sta
 export async function stopApi(config: DevstackConfig): Promise<'stopped' | 'not running'> {
   const pid = runningApiPid(config)
   if (!pid) return 'not running'
+  await stopProcessGroup(pid)
+  rmSync(stateFile(config), { force: true })
+  return 'stopped'
+}
+
+async function stopProcessGroup(pid: number): Promise<void> {
   process.kill(-pid, 'SIGTERM')
   const deadline = Date.now() + 15_000
   while (alive(pid) && Date.now() < deadline) await new Promise(resolveWait => setTimeout(resolveWait, 100))
   if (alive(pid)) process.kill(-pid, 'SIGKILL')
-  rmSync(stateFile(config), { force: true })
+}
+
+const appPidFile = (config: DevstackConfig) => join(config.dataDir, 'app.pid')
+const appLogFile = (config: DevstackConfig) => join(config.dataDir, 'app.log')
+
+export function runningAppPid(config: DevstackConfig): number | null {
+  if (!existsSync(appPidFile(config))) return null
+  const pid = Number(readFileSync(appPidFile(config), 'utf8'))
+  if (Number.isInteger(pid) && pid > 0 && alive(pid)) return pid
+  rmSync(appPidFile(config), { force: true })
+  return null
+}
+
+/** `nuxt dev` on the instance's app port (hot reload), pointed at the instance's API by nuxt.config.ts. */
+export async function startAppInBackground(config: DevstackConfig): Promise<'started' | 'already running'> {
+  if (runningAppPid(config)) return 'already running'
+  if (await portInUse(config.ports.app)) {
+    throw new ClusterError(`Port ${config.ports.app} on 127.0.0.1 is in use by another program, so the app cannot start.\n`
+      + `See who holds it: ss -ltnp 'sport = :${config.ports.app}'. Stop it, or shift this checkout's ports with DEVSTACK_PORT_OFFSET=100.`)
+  }
+  const log = openSync(appLogFile(config), 'a')
+  const child = spawn(join(config.root, 'node_modules', '.bin', 'nuxi'), ['dev'], {
+    cwd: config.root,
+    detached: true,
+    stdio: ['ignore', log, log],
+    env: { ...process.env, DEVSTACK_INSTANCE: config.instance },
+  })
+  child.unref()
+  writeFileSync(appPidFile(config), String(child.pid))
+  const deadline = Date.now() + 120_000
+  while (Date.now() < deadline) {
+    if (await portInUse(config.ports.app)) return 'started'
+    if (child.exitCode !== null || !alive(child.pid!)) break
+    await new Promise(resolveWait => setTimeout(resolveWait, 500))
+  }
+  const tail = readFileSync(appLogFile(config), 'utf8').split('\n').slice(-30).join('\n')
+  throw new ClusterError(`The portal app (nuxt dev) did not start. Last lines of ${appLogFile(config)}:\n${tail}`)
+}
+
+export async function stopApp(config: DevstackConfig): Promise<'stopped' | 'not running'> {
+  const pid = runningAppPid(config)
+  if (!pid) return 'not running'
+  await stopProcessGroup(pid)
+  rmSync(appPidFile(config), { force: true })
   return 'stopped'
 }

@@ -1,0 +1,49 @@
+// Chromium for the journeys: Debian's /usr/bin/chromium (never a downloaded browser), a fresh
+// profile per test, and screenshots of each step as test artifacts in test-results/e2e/.
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { chromium, type BrowserContext, type Page } from 'playwright-core'
+import { loadConfig } from '../../devstack/src/config.ts'
+
+const config = loadConfig({ DEVSTACK_INSTANCE: 'test', ...process.env })
+
+/** Where the suite serves the generated app (E2E_APP_URL to point the journeys elsewhere). */
+export const appUrl = process.env.E2E_APP_URL || `http://127.0.0.1:${config.ports.app}`
+export const artifactsDir = join(config.root, 'test-results', 'e2e')
+
+export interface Journey {
+  context: BrowserContext
+  page: Page
+  /** Saves a full-page screenshot named `<journey>/<nn>-<step>.png`. */
+  screenshot: (step: string) => Promise<void>
+  close: () => Promise<void>
+}
+
+export async function startJourney(name: string, options: { locale?: string, viewport?: { width: number, height: number } } = {}): Promise<Journey> {
+  const profile = mkdtempSync(join(tmpdir(), 'portal-e2e-'))
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: process.env.CHROME_PATH || '/usr/bin/chromium',
+    headless: true,
+    locale: options.locale ?? 'de-DE',
+    viewport: options.viewport ?? { width: 1280, height: 800 },
+    args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+  })
+  const page = context.pages()[0] ?? await context.newPage()
+  const dir = join(artifactsDir, name)
+  rmSync(dir, { recursive: true, force: true })
+  mkdirSync(dir, { recursive: true })
+  let step = 0
+  return {
+    context,
+    page,
+    screenshot: async (label) => {
+      step++
+      await page.screenshot({ path: join(dir, `${String(step).padStart(2, '0')}-${label}.png`), fullPage: true })
+    },
+    close: async () => {
+      await context.close()
+      rmSync(profile, { recursive: true, force: true })
+    },
+  }
+}
