@@ -48,6 +48,8 @@ export const pwaOptions: ModuleOptions = {
     cleanupOutdatedCaches: true,
     runtimeCaching: [],
   },
+  // Leaving the dictionaries out is intended: report it, do not fail the build over it.
+  showMaximumFileSizeToCacheInBytesWarning: true,
   client: {
     installPrompt: true,
     periodicSyncForUpdates: 3600,

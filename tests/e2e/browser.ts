@@ -20,16 +20,33 @@ export interface Journey {
   close: () => Promise<void>
 }
 
-export async function startJourney(name: string, options: { locale?: string, viewport?: { width: number, height: number } } = {}): Promise<Journey> {
-  const profile = mkdtempSync(join(tmpdir(), 'portal-e2e-'))
+export interface BrowserOptions { locale?: string, viewport?: { width: number, height: number } }
+
+export const chromiumPath = process.env.CHROME_PATH || '/usr/bin/chromium'
+
+/** Chromium with a fresh profile (removed on close); also used by bench/web. */
+export async function launchChromium(options: BrowserOptions = {}): Promise<{ context: BrowserContext, page: Page, close: () => Promise<void> }> {
+  const profile = mkdtempSync(join(tmpdir(), 'portal-chromium-'))
   const context = await chromium.launchPersistentContext(profile, {
-    executablePath: process.env.CHROME_PATH || '/usr/bin/chromium',
+    executablePath: chromiumPath,
     headless: true,
     locale: options.locale ?? 'de-DE',
     viewport: options.viewport ?? { width: 1280, height: 800 },
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   })
   const page = context.pages()[0] ?? await context.newPage()
+  return {
+    context,
+    page,
+    close: async () => {
+      await context.close()
+      rmSync(profile, { recursive: true, force: true })
+    },
+  }
+}
+
+export async function startJourney(name: string, options: BrowserOptions = {}): Promise<Journey> {
+  const { context, page, close } = await launchChromium(options)
   const dir = join(artifactsDir, name)
   rmSync(dir, { recursive: true, force: true })
   mkdirSync(dir, { recursive: true })
@@ -41,9 +58,6 @@ export async function startJourney(name: string, options: { locale?: string, vie
       step++
       await page.screenshot({ path: join(dir, `${String(step).padStart(2, '0')}-${label}.png`), fullPage: true })
     },
-    close: async () => {
-      await context.close()
-      rmSync(profile, { recursive: true, force: true })
-    },
+    close,
   }
 }

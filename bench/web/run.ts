@@ -1,0 +1,114 @@
+// bench/web: what the portal costs a browser. For each route, the JavaScript (gzip) the page
+// loads until it has rendered and the network is quiet — without `<link rel=prefetch>` hints and
+// without the service worker's background precache, which the page does not wait for. Then
+// Lighthouse 13 (mobile, simulated throttling) on the public pages. Writes bench/results/web.json.
+//
+//   node bench/web/run.ts [--no-build]
+//
+// Signed-in routes are measured with a made-up session: the API answers only the security state
+// (a staff member with a factor), everything else 404 as a Supabase without data would. That is
+// enough to load each route's code; nothing here talks to a real backend.
+import { execFileSync } from 'node:child_process'
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import type { AddressInfo } from 'node:net'
+import { join } from 'node:path'
+import { gzipSync } from 'node:zlib'
+import { loadConfig } from '../../devstack/src/config.ts'
+import { appBuildDir, serveApp } from '../../scripts/serve-app.ts'
+import { chromiumPath, launchChromium } from '../../tests/e2e/browser.ts'
+
+const config = loadConfig()
+const resultsDir = join(config.root, 'bench', 'results')
+const publicRoutes = ['/anmelden', '/passwort-vergessen', '/offline']
+const signedInRoutes = ['/', '/nachrichten', '/chat', '/tickets', '/akten', '/dokumente', '/seiten', '/verwaltung', '/profil', '/sicherheit/einrichten']
+
+interface RouteCost { route: string, scripts: number, jsGzipBytes: number }
+
+function fakeAccessToken(): string {
+  const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url')
+  const now = Math.floor(Date.now() / 1000)
+  return `${part({ alg: 'HS256', typ: 'JWT' })}.${part({ sub: 'bench', aal: 'aal2', amr: [{ method: 'password', timestamp: now }], exp: now + 3600 })}.bench`
+}
+
+async function measureRoute(appUrl: string, route: string, signedIn: boolean): Promise<RouteCost> {
+  const browser = await launchChromium()
+  try {
+    const { page, context } = browser
+    if (signedIn) {
+      const apiUrl = config.apiUrl
+      await context.route(`${apiUrl}/**`, request => request.request().url().includes('/rpc/my_security_state')
+        ? request.fulfill({ json: { persona: 'staff', totp_enrolled: true, email_factor_enrolled: false, grace_deadline: new Date(0).toISOString(), step_up_required: false, access_allowed: true } })
+        : request.fulfill({ status: 404, json: { message: 'no Route matched with those values' } }))
+      const now = Math.floor(Date.now() / 1000)
+      const session = { access_token: fakeAccessToken(), refresh_token: 'bench', expires_in: 3600, expires_at: now + 3600, token_type: 'bearer', user: { id: 'bench', email: 'bench@kanzlei.example', aud: 'authenticated', app_metadata: {}, user_metadata: {}, created_at: new Date().toISOString() } }
+      await context.addInitScript(value => sessionStorage.setItem('portal.auth', value), JSON.stringify(session))
+    }
+    let scripts = 0
+    let jsGzipBytes = 0
+    page.on('response', async (response) => {
+      if (response.request().resourceType() !== 'script') return
+      const body = await response.body().catch(() => null)
+      if (!body) return
+      scripts++
+      jsGzipBytes += gzipSync(body).length
+    })
+    await page.goto(`${appUrl}${route}`, { waitUntil: 'networkidle' })
+    if (new URL(page.url()).pathname !== route) throw new Error(`${route} redirected to ${page.url()}`)
+    return { route, scripts, jsGzipBytes }
+  }
+  finally {
+    await browser.close()
+  }
+}
+
+function lighthouse(url: string): { performance: number, accessibility: number, lcpMs: number, tbtMs: number, cls: number } {
+  const output = join(resultsDir, 'lighthouse.tmp.json')
+  execFileSync(join(config.root, 'node_modules', '.bin', 'lighthouse'), [
+    url, '--quiet', '--output=json', `--output-path=${output}`, '--only-categories=performance,accessibility',
+    '--chrome-flags=--headless=new --no-sandbox --disable-gpu --no-first-run --disable-background-networking --disable-component-update --disable-sync --lang=de-DE',
+  ], { env: { ...process.env, CHROME_PATH: chromiumPath }, stdio: ['ignore', 'ignore', 'inherit'] })
+  const report = JSON.parse(readFileSync(output, 'utf8')) as {
+    categories: Record<string, { score: number }>
+    audits: Record<string, { numericValue: number }>
+  }
+  rmSync(output)
+  return {
+    performance: Math.round(report.categories.performance!.score * 100),
+    accessibility: Math.round(report.categories.accessibility!.score * 100),
+    lcpMs: Math.round(report.audits['largest-contentful-paint']!.numericValue),
+    tbtMs: Math.round(report.audits['total-blocking-time']!.numericValue),
+    cls: Number(report.audits['cumulative-layout-shift']!.numericValue.toFixed(3)),
+  }
+}
+
+if (!process.argv.includes('--no-build')) {
+  execFileSync(join(config.root, 'node_modules', '.bin', 'nuxi'), ['generate'], { cwd: config.root, stdio: ['ignore', 'ignore', 'inherit'] })
+}
+mkdirSync(resultsDir, { recursive: true })
+const server = await serveApp(appBuildDir(config.root), 0)
+const appUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+try {
+  const routes: RouteCost[] = []
+  for (const route of publicRoutes) routes.push(await measureRoute(appUrl, route, false))
+  for (const route of signedInRoutes) routes.push(await measureRoute(appUrl, route, true))
+  const login = routes.find(entry => entry.route === '/anmelden')!
+  const largest = routes.reduce((max, entry) => (entry.jsGzipBytes > max.jsGzipBytes ? entry : max))
+  const scores = Object.fromEntries(publicRoutes.map(route => [route, lighthouse(`${appUrl}${route}`)]))
+  const result = {
+    measuredAt: new Date().toISOString(),
+    budget: { initialJsGzipKB: 150, lighthouseMin: 90 },
+    initialJsGzipKB: { login: +(login.jsGzipBytes / 1024).toFixed(1), largest: { route: largest.route, kb: +(largest.jsGzipBytes / 1024).toFixed(1) } },
+    routes: routes.map(entry => ({ ...entry, kb: +(entry.jsGzipBytes / 1024).toFixed(1) })),
+    lighthouse: scores,
+  }
+  writeFileSync(join(resultsDir, 'web.json'), `${JSON.stringify(result, null, 2)}\n`)
+  console.log('route                     scripts   JS gzip')
+  for (const entry of result.routes) console.log(`${entry.route.padEnd(26)}${String(entry.scripts).padStart(7)}${entry.kb.toFixed(1).padStart(9)} KB`)
+  for (const [route, score] of Object.entries(scores)) {
+    console.log(`Lighthouse ${route}: performance ${score.performance}, accessibility ${score.accessibility} (LCP ${score.lcpMs} ms, TBT ${score.tbtMs} ms, CLS ${score.cls})`)
+  }
+  console.log(`written to ${join(resultsDir, 'web.json')}`)
+}
+finally {
+  server.close()
+}
