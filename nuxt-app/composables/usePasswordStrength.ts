@@ -25,11 +25,13 @@ export function usePasswordStrength(password: Ref<string>, context: MaybeRefOrGe
   const ready = ref(false)
 
   watch([password, () => toValue(context)], async ([value, ctx]) => {
+    // The dictionaries load with the first character typed, not with the page.
+    if (!value) return
     const factory = await loadZxcvbn()
     ready.value = true
     // A newer keystroke may have arrived while the dictionaries loaded.
-    if (value === password.value) score.value = value ? factory.check(value, contextWords(ctx)).score : 0
-  }, { immediate: true })
+    if (value === password.value) score.value = factory.check(value, contextWords(ctx)).score
+  })
 
   const verdict = computed(() => judgePassword(password.value, toValue(context), ready.value ? score.value : 0))
   return { verdict, ready }
