@@ -28,12 +28,15 @@ export function runningApiPid(config: DevstackConfig): number | null {
   return null
 }
 
+async function assertPortFree(port: number, what: string): Promise<void> {
+  if (!await portInUse(port)) return
+  throw new ClusterError(`Port ${port} on 127.0.0.1 is in use by another program, so ${what} cannot start.\n`
+    + `See who holds it: ss -ltnp 'sport = :${port}'. Stop it, or shift this checkout's ports with DEVSTACK_PORT_OFFSET=100.`)
+}
+
 export async function startApiInBackground(config: DevstackConfig): Promise<'started' | 'already running'> {
   if (runningApiPid(config)) return 'already running'
-  if (await portInUse(config.ports.api)) {
-    throw new ClusterError(`Port ${config.ports.api} on 127.0.0.1 is in use by another program, so the API cannot start.\n`
-      + `See who holds it: ss -ltnp 'sport = :${config.ports.api}'. Stop it, or shift this checkout's ports with DEVSTACK_PORT_OFFSET=100.`)
-  }
+  await assertPortFree(config.ports.api, 'the API')
   const log = openSync(logFile(config), 'a')
   const child = spawn(process.execPath, [join(config.root, 'devstack/src/cli.ts'), 'serve'], {
     detached: true,
@@ -81,10 +84,7 @@ export function runningAppPid(config: DevstackConfig): number | null {
 /** `nuxt dev` on the instance's app port (hot reload), pointed at the instance's API by nuxt.config.ts. */
 export async function startAppInBackground(config: DevstackConfig): Promise<'started' | 'already running'> {
   if (runningAppPid(config)) return 'already running'
-  if (await portInUse(config.ports.app)) {
-    throw new ClusterError(`Port ${config.ports.app} on 127.0.0.1 is in use by another program, so the app cannot start.\n`
-      + `See who holds it: ss -ltnp 'sport = :${config.ports.app}'. Stop it, or shift this checkout's ports with DEVSTACK_PORT_OFFSET=100.`)
-  }
+  await assertPortFree(config.ports.app, 'the app')
   const log = openSync(appLogFile(config), 'a')
   const child = spawn(join(config.root, 'node_modules', '.bin', 'nuxi'), ['dev'], {
     cwd: config.root,
