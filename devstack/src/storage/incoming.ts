@@ -103,6 +103,9 @@ function firstFormFile(req: IncomingMessage, maxFileSize: number): Promise<FormF
         return
       }
       found = true
+      // The limit can strike before the file store reads the stream: keep the error on the
+      // stream (the store's pipeline picks it up) instead of letting it crash the process.
+      stream.on('error', () => {})
       stream.once('limit', () => stream.destroy(ERRORS.entityTooLarge()))
       // A client that goes away mid-form must fail the upload, not leave it waiting.
       req.once('close', () => {
