@@ -86,10 +86,10 @@ async function dispatch(services: StorageServices, req: IncomingMessage, res: Se
     await route.handle(call, decodeSegment(bucket), decodeSegment(name))
   }
   catch (error) {
-    const storageError = toStorageError(error)
     const clientWentAway = (error as NodeJS.ErrnoException)?.code === 'ERR_STREAM_PREMATURE_CLOSE' || req.destroyed
-    if (storageError.status >= 500 && !clientWentAway) console.error(`[storage] ${method} ${pathname}:`, error)
-    call.fail(storageError)
+    // Storage's own answers are expected; anything else is worth a log line.
+    if (!(error instanceof StorageError) && !clientWentAway) console.error(`[storage] ${method} ${pathname}:`, error)
+    call.fail(toStorageError(error))
   }
 }
 
