@@ -73,16 +73,57 @@ interface UploadTarget {
   checkAs: Caller | undefined
 }
 
+/** The columns an upload, copy or signed upload writes. */
+interface ObjectWrite {
+  bucketId: string
+  name: string
+  owner: string | undefined
+  version: string
+  metadata?: object
+  userMetadata?: object
+}
+
+/**
+ * The INSERT (with `upsert`: INSERT … ON CONFLICT DO UPDATE) of one object row. Without `returning`
+ * it needs no SELECT policy, which is what lets a drop box accept files its users cannot read.
+ */
+const writeObjectRow = (tx: Tx, row: ObjectWrite, options: { upsert: boolean, returning: boolean }) => tx<Array<{ id: string }>>`
+  insert into storage.objects (bucket_id, name, owner, owner_id, version, metadata, user_metadata)
+  values (${row.bucketId}, ${row.name}, ${isUuid(row.owner) ? row.owner : null}, ${row.owner ?? null}, ${row.version},
+          ${jsonb(tx, row.metadata)}, ${jsonb(tx, row.userMetadata)})
+  ${options.upsert
+    ? tx`on conflict (bucket_id, name) do update set owner = excluded.owner, owner_id = excluded.owner_id,
+           version = excluded.version, metadata = excluded.metadata, user_metadata = excluded.user_metadata`
+    : tx``}
+  ${options.returning ? tx`returning id` : tx``}`
+
 /** storage-api's Uploader.canUpload: the row the upload would write, inserted as the caller and rolled back. */
-async function checkUploadPermission(call: StorageCall, operation: string, caller: Caller, target: Omit<UploadTarget, 'checkAs'>, metadata?: Record<string, unknown>, userMetadata?: Record<string, unknown>) {
-  await call.services.db.dryRun(caller, call.scope(operation), tx => tx`
-    insert into storage.objects as o (bucket_id, name, owner, owner_id, version, metadata, user_metadata)
-    values (${target.bucketId}, ${target.name}, ${isUuid(target.owner) ? target.owner : null}, ${target.owner ?? null}, '1',
-            ${jsonb(tx, metadata)}, ${jsonb(tx, userMetadata)})
-    ${target.upsert
-      ? tx`on conflict (bucket_id, name) do update set owner = excluded.owner, owner_id = excluded.owner_id,
-             version = excluded.version, metadata = excluded.metadata, user_metadata = excluded.user_metadata`
-      : tx``}`)
+async function checkUploadPermission(call: StorageCall, operation: string, caller: Caller, row: Omit<ObjectWrite, 'version'>, upsert: boolean): Promise<void> {
+  await call.services.db.dryRun(caller, call.scope(operation), tx => writeObjectRow(tx, { ...row, version: '1' }, { upsert, returning: false }))
+}
+
+/**
+ * storage-api's completeUpload, as its super user: the row now points at the new version (refused
+ * if the path was taken meanwhile and this is no upsert); the replaced version's file goes.
+ * On failure the new version's file goes instead.
+ */
+async function commitObject(call: StorageCall, operation: string, row: ObjectWrite, upsert: boolean): Promise<string> {
+  const { db, files } = call.services
+  try {
+    const { id, previousVersion } = await db.as(superUser, call.scope(operation), async (tx) => {
+      const [current] = await tx<Array<{ version: string | null }>>`
+        select version from storage.objects where bucket_id = ${row.bucketId} and name = ${row.name} for update`
+      if (current && !upsert) throw ERRORS.keyAlreadyExists()
+      const [written] = await writeObjectRow(tx, row, { upsert: true, returning: true })
+      return { id: written!.id, previousVersion: current?.version }
+    })
+    await removeFiles(call, [{ bucket_id: row.bucketId, name: row.name, version: previousVersion }])
+    return id
+  }
+  catch (error) {
+    await files.remove(files.versionPath(row.bucketId, row.name, row.version))
+    throw error
+  }
 }
 
 async function receiveUpload(call: StorageCall, operation: string, target: UploadTarget): Promise<{ id: string, key: string }> {
@@ -92,13 +133,14 @@ async function receiveUpload(call: StorageCall, operation: string, target: Uploa
   const maxFileSize = isEmptyFolderPlaceholder(target.name) ? 0 : Math.min(globalFileSizeLimit, bucket.file_size_limit ?? Infinity)
   const file = await readIncomingFile(call.req, { maxFileSize, allowedMimeTypes: bucket.allowed_mime_types ?? [], objectName: target.name })
   mustBeValidKey(target.name)
+  const { bucketId, name, owner, upsert } = target
   if (target.checkAs) {
-    await checkUploadPermission(call, operation, target.checkAs, target, { mimetype: file.mimeType, contentLength: file.declaredLength }, file.userMetadata)
+    const metadata = { mimetype: file.mimeType, contentLength: file.declaredLength }
+    await checkUploadPermission(call, operation, target.checkAs, { bucketId, name, owner, metadata, userMetadata: file.userMetadata }, upsert)
   }
 
   const version = randomUUID()
-  const path = files.versionPath(target.bucketId, target.name, version)
-  const stored = await files.write(file.body, path, maxFileSize)
+  const stored = await files.write(file.body, files.versionPath(bucketId, name, version), maxFileSize)
   const metadata: FileMetadata = {
     eTag: stored.eTag,
     size: stored.size,
@@ -108,28 +150,9 @@ async function receiveUpload(call: StorageCall, operation: string, target: Uploa
     contentLength: stored.size,
     httpStatusCode: 200,
   }
-  try {
-    // The row is written only now that the file is durable (storage-api's completeUpload).
-    const { id, previousVersion } = await db.as(superUser, call.scope(operation), async (tx) => {
-      const [current] = await tx<Array<{ version: string | null }>>`
-        select version from storage.objects where bucket_id = ${target.bucketId} and name = ${target.name} for update`
-      if (current && !target.upsert) throw ERRORS.keyAlreadyExists()
-      const [row] = await tx<Array<{ id: string }>>`
-        insert into storage.objects (bucket_id, name, owner, owner_id, version, metadata, user_metadata)
-        values (${target.bucketId}, ${target.name}, ${isUuid(target.owner) ? target.owner : null}, ${target.owner ?? null}, ${version},
-                ${jsonb(tx, metadata)}, ${jsonb(tx, file.userMetadata)})
-        on conflict (bucket_id, name) do update set owner = excluded.owner, owner_id = excluded.owner_id, version = excluded.version,
-          metadata = excluded.metadata, user_metadata = excluded.user_metadata, last_accessed_at = now()
-        returning id`
-      return { id: row!.id, previousVersion: current?.version }
-    })
-    await removeFiles(call, [{ bucket_id: target.bucketId, name: target.name, version: previousVersion }])
-    return { id, key: `${target.bucketId}/${target.name}` }
-  }
-  catch (error) {
-    await files.remove(path)
-    throw error
-  }
+  // The row is written only now that the file is durable.
+  const id = await commitObject(call, operation, { bucketId, name, owner, version, metadata, userMetadata: file.userMetadata }, upsert)
+  return { id, key: `${bucketId}/${name}` }
 }
 
 /** POST /object/{bucket}/{name} (x-upsert) and PUT /object/{bucket}/{name} (always upserts). */
@@ -147,7 +170,7 @@ export async function createSignedUploadUrl(call: StorageCall, bucketId: string,
   const caller = await call.caller()
   mustBeValidKey(name)
   const upsert = call.req.headers['x-upsert'] === 'true'
-  await checkUploadPermission(call, 'storage.object.sign_upload_url', caller, { bucketId, name, owner: caller.sub, upsert })
+  await checkUploadPermission(call, 'storage.object.sign_upload_url', caller, { bucketId, name, owner: caller.sub }, upsert)
   const url = `${bucketId}/${name}`
   const token = await call.services.signer.sign({ url, scope: 'upload', owner: caller.sub, upsert }, SIGNED_UPLOAD_URL_SECONDS)
   call.json({ url: `/object/upload/sign/${url}?token=${token}`, token })
@@ -424,37 +447,18 @@ export async function copyObject(call: StorageCall): Promise<void> {
   const caller = await call.caller()
   const { body, source, destination } = await transferRequest(call)
   const { db, files } = call.services
-  const scope = call.scope('storage.object.copy')
   const upsert = call.req.headers['x-upsert'] === 'true'
-  const original = await db.as(caller, scope, tx => findObject(tx, source.bucketId, source.name))
+  const original = await db.as(caller, call.scope('storage.object.copy'), tx => findObject(tx, source.bucketId, source.name))
   const copyMetadata = body.copyMetadata ?? true
   const userMetadata = copyMetadata ? original.user_metadata ?? undefined : body.metadata
-  await checkUploadPermission(call, 'storage.object.copy', caller, { ...destination, owner: caller.sub, upsert })
+  await checkUploadPermission(call, 'storage.object.copy', caller, { ...destination, owner: caller.sub }, upsert)
 
   const version = randomUUID()
-  const target = files.versionPath(destination.bucketId, destination.name, version)
-  await files.linkTo(sourceFile(call, original), target)
-  try {
-    const { id, previousVersion } = await db.as(superUser, scope, async (tx) => {
-      const [existing] = await tx<Array<{ version: string | null }>>`
-        select version from storage.objects where bucket_id = ${destination.bucketId} and name = ${destination.name} for update`
-      if (existing && !upsert) throw ERRORS.keyAlreadyExists()
-      const [row] = await tx<Array<{ id: string }>>`
-        insert into storage.objects (bucket_id, name, owner, owner_id, version, metadata, user_metadata)
-        values (${destination.bucketId}, ${destination.name}, ${isUuid(caller.sub) ? caller.sub : null}, ${caller.sub ?? null}, ${version},
-                ${jsonb(tx, { ...original.metadata, lastModified: new Date().toISOString() })}, ${jsonb(tx, userMetadata)})
-        on conflict (bucket_id, name) do update set owner = excluded.owner, owner_id = excluded.owner_id, version = excluded.version,
-          metadata = excluded.metadata, user_metadata = excluded.user_metadata
-        returning id`
-      return { id: row!.id, previousVersion: existing?.version }
-    })
-    await removeFiles(call, [{ bucket_id: destination.bucketId, name: destination.name, version: previousVersion }])
-    call.json({ Id: id, Key: `${destination.bucketId}/${destination.name}` })
-  }
-  catch (error) {
-    await files.remove(target)
-    throw error
-  }
+  await files.linkTo(sourceFile(call, original), files.versionPath(destination.bucketId, destination.name, version))
+  const id = await commitObject(call, 'storage.object.copy', {
+    ...destination, owner: caller.sub, version, metadata: { ...original.metadata, lastModified: new Date().toISOString() }, userMetadata,
+  }, upsert)
+  call.json({ Id: id, Key: `${destination.bucketId}/${destination.name}` })
 }
 
 // ---------------------------------------------------------------------------------------------
