@@ -3,7 +3,7 @@
 // (fields cacheControl, metadata, contentType sent before the file). Nothing is buffered: the
 // body stays a stream for the file store.
 import type { IncomingMessage } from 'node:http'
-import type { Readable } from 'node:stream'
+import { PassThrough, type Readable } from 'node:stream'
 import busboy from 'busboy'
 import { ERRORS, StorageError } from './errors.ts'
 import { validateMimeType } from './limits.ts'
@@ -48,12 +48,24 @@ export async function readIncomingFile(req: IncomingMessage, options: { maxFileS
   if (declaredLength !== undefined && declaredLength > options.maxFileSize) throw ERRORS.entityTooLarge()
   const encodedMetadata = req.headers['x-metadata']
   return {
-    body: req,
+    body: detachedBody(req, req.pipe(new PassThrough())),
     mimeType,
     cacheControl: req.headers['cache-control'] ?? 'no-cache',
     userMetadata: typeof encodedMetadata === 'string' ? parseJsonObject(Buffer.from(encodedMetadata, 'base64').toString('utf8')) : undefined,
     declaredLength,
   }
+}
+
+/**
+ * The body as a stream of its own: the file store may destroy it on an error without tearing down
+ * the connection (the error answer must still reach the client, and keep-alive must survive), and
+ * a client that goes away mid-body fails it instead of leaving the upload waiting.
+ */
+function detachedBody<T extends Readable>(req: IncomingMessage, stream: T): T {
+  req.once('close', () => {
+    if (!req.complete) stream.destroy(new Error('Request stream closed before upload could complete'))
+  })
+  return stream
 }
 
 function contentLength(req: IncomingMessage): number | undefined {
@@ -107,11 +119,7 @@ function firstFormFile(req: IncomingMessage, maxFileSize: number): Promise<FormF
       // stream (the store's pipeline picks it up) instead of letting it crash the process.
       stream.on('error', () => {})
       stream.once('limit', () => stream.destroy(ERRORS.entityTooLarge()))
-      // A client that goes away mid-form must fail the upload, not leave it waiting.
-      req.once('close', () => {
-        if (!req.complete) stream.destroy(new Error('Request stream closed before upload could complete'))
-      })
-      resolveFile({ stream, mimeType: info.mimeType, fields })
+      resolveFile({ stream: detachedBody(req, stream), mimeType: info.mimeType, fields })
     })
     parser.on('error', (error: unknown) => {
       if (!found) rejectFile(error instanceof StorageError ? error : ERRORS.noContentProvided())
