@@ -130,6 +130,17 @@ as $$
    order by o.created_at desc, o.id desc limit 1
 $$;
 
+-- The plain token of an invitation as mailed (only the outbox has it).
+create or replace function tests.mailed_token(invitation_id uuid) returns text
+language sql
+stable
+security definer
+set search_path = ''
+as $$
+  select o.data -> 'secret' ->> 'token' from ops.mail_outbox as o
+   where o.data ->> 'invitation_id' = invitation_id::text
+$$;
+
 create or replace function tests.create_portal_world() returns void
 language plpgsql
 security definer
