@@ -2,7 +2,9 @@
 // background work (SMTP sink, request-queue drain, replication reader); the server starts them
 // in this order and stops them in reverse.
 import type { DevstackConfig } from './config.ts'
+import { functionsModule } from './functions/index.ts'
 import type { HttpService } from './gateway/server.ts'
+import { netModule } from './net/index.ts'
 import type { JwtKeys } from './shared/jwt.ts'
 
 export interface DevstackContext {
@@ -21,4 +23,4 @@ export interface DevstackModule {
 
 export type ModuleFactory = (context: DevstackContext) => Promise<DevstackModule> | DevstackModule
 
-export const moduleFactories: ModuleFactory[] = []
+export const moduleFactories: ModuleFactory[] = [functionsModule, netModule]
