@@ -1,6 +1,6 @@
 // Vitest projects, one per tier: `unit` (pure logic, no services); `contract` (supabase-js
-// against the running API: the devstack, or a real Supabase named by SUPABASE_URL and keys).
-// Later tiers add `nuxt` and `integration` here.
+// against the running API: the devstack, or a real Supabase named by SUPABASE_URL and keys);
+// `integration` (flows across services, same targets). Later tiers add `nuxt` here.
 import { defineConfig } from 'vitest/config'
 
 export default defineConfig({
@@ -18,6 +18,16 @@ export default defineConfig({
           name: 'contract',
           environment: 'node',
           include: ['tests/contract/**/*.test.ts'],
+          testTimeout: 20_000,
+          hookTimeout: 30_000,
+        },
+      },
+      {
+        test: {
+          name: 'integration',
+          environment: 'node',
+          include: ['tests/integration/**/*.test.ts'],
+          globalSetup: ['tests/integration/scheduled-heartbeat.setup.ts'],
           testTimeout: 20_000,
           hookTimeout: 30_000,
         },
