@@ -5,6 +5,9 @@ import { defineConfig } from 'vitest/config'
 
 export default defineConfig({
   test: {
+    // Test files mostly wait on the API, not the CPU: run two at a time even on 2 cores (vitest
+    // would use one), so the integration project's wait for pg_cron's minute overlaps the rest.
+    maxWorkers: 2,
     projects: [
       {
         test: {

@@ -58,7 +58,7 @@ export function createFunctionsRuntime(config: DevstackConfig, jwt: JwtKeys, roo
     let pending: NodeJS.Timeout | undefined
     return watch(root, { recursive: true }, (_event, file) => {
       // Deno rewrites its lockfile while workers resolve packages; that is no reason to restart.
-      if (!file || /(^|\/)(\.|deno\.lock$)/.test(file)) return
+      if (!file || /(^|\/)deno\.lock$/.test(file)) return
       clearTimeout(pending)
       pending = setTimeout(() => {
         console.log(`[functions] ${file} changed: workers restart with the next request`)
