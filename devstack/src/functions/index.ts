@@ -96,6 +96,7 @@ async function forward(req: IncomingMessage, res: ServerResponse, path: string, 
     return
   }
   await new Promise<void>((resolveDone) => {
+    let callerGone = false
     const upstream = httpRequest({ host: '127.0.0.1', port, method: req.method, path, headers: req.headers })
     upstream.on('response', (answer) => {
       const headers = Object.fromEntries(Object.entries(answer.headers).filter(([name]) => !hopByHop.has(name)))
@@ -106,13 +107,17 @@ async function forward(req: IncomingMessage, res: ServerResponse, path: string, 
     })
     upstream.on('error', (error) => {
       console.error(`[functions/${fn.name}] ${req.method} ${path}: ${error.message}`)
+      if (!callerGone) workers.discard(fn.name)
       if (!res.headersSent) sendJson(res, 500, workerError, { 'Content-Type': 'application/json' })
       else res.destroy()
       resolveDone()
     })
     // The caller went away: stop the function's side too.
     res.on('close', () => {
-      if (!res.writableFinished) upstream.destroy()
+      if (!res.writableFinished) {
+        callerGone = true
+        upstream.destroy()
+      }
       resolveDone()
     })
     req.pipe(upstream)

@@ -48,6 +48,15 @@ export class FunctionWorkers {
     return worker.port
   }
 
+  /**
+   * Drops a worker whose connection failed: its exit event may arrive after the next request,
+   * which must not be sent to the dead port.
+   */
+  discard(name: string): void {
+    const worker = this.#workers.get(name)
+    if (worker) this.#kill(name, worker)
+  }
+
   /** Stops every worker; each starts again with the next request (used when files change). */
   restartAll(): void {
     for (const [name, worker] of this.#workers) this.#kill(name, worker)
