@@ -27,7 +27,7 @@ export async function callHook(db: Db, hook: HookSetting, name: HookName, input:
   try {
     const run = async (tx: Db) => {
       await tx`set local statement_timeout = '2s'`
-      const [row] = await tx.unsafe(`select ${quoteIdent(schema)}.${quoteIdent(fn)}($1::jsonb) as output`, [JSON.stringify(payload)])
+      const [row] = await tx.unsafe(`select ${quoteIdent(schema)}.${quoteIdent(fn)}($1::jsonb) as output`, [payload as never])
       await tx`set local statement_timeout to default`
       return row?.output as unknown
     }
