@@ -5,13 +5,15 @@ export type Clock = () => number
 
 export class TokenBucketLimiter {
   readonly capacity: number
-  readonly refillPerMs: number
+  readonly perWindow: number
+  readonly windowMs: number
   private readonly now: Clock
   private readonly buckets = new Map<string, { tokens: number, at: number }>()
 
   constructor(options: { capacity: number, perWindow: number, windowMs: number, now?: Clock }) {
     this.capacity = options.capacity
-    this.refillPerMs = options.perWindow / options.windowMs
+    this.perWindow = options.perWindow
+    this.windowMs = options.windowMs
     this.now = options.now ?? Date.now
   }
 
@@ -19,7 +21,7 @@ export class TokenBucketLimiter {
   take(key: string): boolean {
     const now = this.now()
     const bucket = this.buckets.get(key) ?? { tokens: this.capacity, at: now }
-    bucket.tokens = Math.min(this.capacity, bucket.tokens + (now - bucket.at) * this.refillPerMs)
+    bucket.tokens = Math.min(this.capacity, bucket.tokens + ((now - bucket.at) * this.perWindow) / this.windowMs)
     bucket.at = now
     const allowed = bucket.tokens >= 1
     if (allowed) bucket.tokens -= 1
