@@ -3,7 +3,7 @@
 import type { Sql } from 'postgres'
 import { sendJson } from '../shared/http.ts'
 import { requireAdmin } from './authenticate.ts'
-import { type AuthService, objectField, type RequestContext, stringField } from './context.ts'
+import { type AuthService, isEmail, objectField, type RequestContext, stringField, uuidPattern } from './context.ts'
 import { badRequest, notFound, notImplemented, unprocessable } from './errors.ts'
 import { parseGoDuration } from './duration.ts'
 import { adminDeleteFactor, adminListFactors } from './mfa-routes.ts'
@@ -11,8 +11,6 @@ import { assertStrongPassword, hashPassword } from './password.ts'
 import { userJson } from './serialize.ts'
 import { userResponse } from './session-routes.ts'
 import { audit, deleteSessions, findUserByEmail, findUserById, type IdentityRow, insertUser, mergeMetadata, type UserRow } from './store.ts'
-
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 /** `ban_duration`: a Go duration from now, or "none" to lift a ban. */
 function bannedUntil(value: string): Date | null {
@@ -45,8 +43,7 @@ export async function createUser(auth: AuthService, ctx: RequestContext): Promis
   const body = await ctx.body()
   const email = stringField(body, 'email').trim()
   if (stringField(body, 'phone')) throw notImplemented('Users with phone numbers')
-  if (!email) throw badRequest('validation_failed', 'Unable to validate email address: invalid format')
-  if (!/^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)) throw badRequest('validation_failed', 'Unable to validate email address: invalid format')
+  if (!isEmail(email)) throw badRequest('validation_failed', 'Unable to validate email address: invalid format')
   const id = stringField(body, 'id')
   if (id && !uuidPattern.test(id)) throw badRequest('validation_failed', 'id must be a valid UUID')
   const encryptedPassword = await passwordHashFor(auth, body) ?? ''

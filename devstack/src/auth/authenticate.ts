@@ -2,12 +2,11 @@
 // must verify, its `sub` must be a user and its `session_id` (when present) a live session.
 import type { JWTPayload } from 'jose'
 import { bearerToken } from '../shared/http.ts'
-import type { AuthService, RequestContext } from './context.ts'
+import { type AuthService, type RequestContext, uuidPattern } from './context.ts'
 import { badRequest, forbidden, unauthorized } from './errors.ts'
 import { findUserById, isBanned, type SessionRow, type UserRow } from './store.ts'
 
 export const adminRoles = ['service_role', 'supabase_admin']
-const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
 export interface Caller {
   claims: JWTPayload & { role?: string, session_id?: string }

@@ -3,7 +3,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { isIP } from 'node:net'
 import type { Sql } from 'postgres'
-import type { DevstackConfig } from '../config.ts'
 import { clientIp, readJson } from '../shared/http.ts'
 import type { JwtKeys } from '../shared/jwt.ts'
 import { badRequest } from './errors.ts'
@@ -12,7 +11,6 @@ import type { Limiters } from './ratelimit.ts'
 import type { AuthSettings } from './settings.ts'
 
 export interface AuthService {
-  config: DevstackConfig
   settings: AuthSettings
   sql: Sql
   jwt: JwtKeys
@@ -53,6 +51,11 @@ export function requestContext(req: IncomingMessage, res: ServerResponse, path: 
     },
   }
 }
+
+export const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
+/** GoTrue's own e-mail check is as loose: something@host.tld. */
+export const isEmail = (value: string) => /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(value)
 
 /** A string field of a JSON body ('' when absent or not a string). */
 export const stringField = (body: Record<string, unknown>, key: string): string => {

@@ -126,7 +126,6 @@ export function createAuth(context: DevstackContext): AuthService {
   const settings = loadAuthSettings(context.config)
   const limiters = createLimiters(settings.rateLimits)
   return {
-    config: context.config,
     settings,
     sql: connect(context.config, 'supabase_auth_admin'),
     jwt: context.jwt,

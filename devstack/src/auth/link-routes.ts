@@ -3,7 +3,7 @@
 // GoTrue stores them: the SHA-224 hash of address + code in the users column and one_time_tokens.
 import { sendJson } from '../shared/http.ts'
 import { requireAdmin } from './authenticate.ts'
-import { type AuthService, objectField, type RequestContext, stringField } from './context.ts'
+import { type AuthService, isEmail, objectField, type RequestContext, stringField } from './context.ts'
 import { AuthError, badRequest, forbidden, notFound, notImplemented, tooManyRequests, unprocessable } from './errors.ts'
 import type { MailKind } from './mailer.ts'
 import { redirectTarget } from './redirect.ts'
@@ -58,13 +58,11 @@ async function userToInvite(auth: AuthService, tx: Db, email: string, data: Reco
   return insertUser(tx, { email, encryptedPassword: '', emailConfirmed: false, userMetadata: data, appMetadata: {}, role: 'authenticated', invited: true })
 }
 
-const validEmail = (email: string) => /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(email)
-
 export async function invite(auth: AuthService, ctx: RequestContext): Promise<void> {
   await requireAdmin(auth, ctx)
   const body = await ctx.body()
   const email = stringField(body, 'email').trim()
-  if (!validEmail(email)) throw badRequest('validation_failed', 'Unable to validate email address: invalid format')
+  if (!isEmail(email)) throw badRequest('validation_failed', 'Unable to validate email address: invalid format')
   const user = await auth.sql.begin(async (tx) => {
     const invited = await userToInvite(auth, tx, email, objectField(body, 'data') ?? {})
     const link = await issueLink(auth, tx, invited, 'invite', ctx.url.searchParams.get('redirect_to'))
@@ -81,7 +79,7 @@ export async function recover(auth: AuthService, ctx: RequestContext): Promise<v
   rateLimit(auth.limiters.recover, ctx)
   const email = stringField(await ctx.body(), 'email').trim()
   if (!email) throw unprocessable('validation_failed', 'Password recovery requires an email')
-  if (!validEmail(email)) throw badRequest('validation_failed', 'Unable to validate email address: invalid format')
+  if (!isEmail(email)) throw badRequest('validation_failed', 'Unable to validate email address: invalid format')
   const user = await findUserByEmail(auth.sql, email)
   if (user) {
     const sentAt = user.recovery_sent_at?.getTime()
@@ -200,7 +198,7 @@ export async function generateLink(auth: AuthService, ctx: RequestContext): Prom
     if (['signup', 'email_change_current', 'email_change_new'].includes(type)) throw notImplemented(`generate_link of type "${type}"`)
     throw badRequest('validation_failed', 'Invalid link type')
   }
-  if (!validEmail(email)) throw badRequest('validation_failed', 'Unable to validate email address: invalid format')
+  if (!isEmail(email)) throw badRequest('validation_failed', 'Unable to validate email address: invalid format')
   const requestedRedirect = stringField(body, 'redirect_to') || ctx.url.searchParams.get('redirect_to')
   const result = await auth.sql.begin(async (tx) => {
     const user = type === 'invite'

@@ -5,7 +5,7 @@ import { Secret, TOTP } from 'otpauth'
 import QRCode from 'qrcode'
 import { sendJson } from '../shared/http.ts'
 import { type Caller, requireUser } from './authenticate.ts'
-import { type AuthService, type RequestContext, stringField } from './context.ts'
+import { type AuthService, type RequestContext, stringField, uuidPattern } from './context.ts'
 import { badRequest, forbidden, notFound, unprocessable } from './errors.ts'
 import { callHook } from './hooks.ts'
 import { factorJson } from './serialize.ts'
@@ -74,7 +74,7 @@ export async function enroll(auth: AuthService, ctx: RequestContext): Promise<vo
 }
 
 async function callerFactor(auth: AuthService, caller: Caller, factorId: string): Promise<FactorRow> {
-  const [factor] = /^[0-9a-f-]{36}$/i.test(factorId)
+  const [factor] = uuidPattern.test(factorId)
     ? await auth.sql<FactorRow[]>`select * from auth.mfa_factors where id = ${factorId} and user_id = ${caller.user.id}`
     : []
   if (!factor) throw notFound('mfa_factor_not_found', 'Factor not found')
@@ -116,7 +116,7 @@ export async function verifyFactor(auth: AuthService, ctx: RequestContext): Prom
   const body = await ctx.body()
   const challengeId = stringField(body, 'challenge_id')
   const code = stringField(body, 'code').trim()
-  const [found] = /^[0-9a-f-]{36}$/i.test(challengeId)
+  const [found] = uuidPattern.test(challengeId)
     ? await auth.sql<Array<{ id: string, created_at: Date, ip_address: string }>>`
         select id, created_at, host(ip_address) as ip_address from auth.mfa_challenges where id = ${challengeId} and factor_id = ${factor.id}`
     : []
@@ -195,7 +195,7 @@ export async function adminListFactors(auth: AuthService, ctx: RequestContext, u
 
 export async function adminDeleteFactor(auth: AuthService, ctx: RequestContext, userId: string): Promise<void> {
   const factorId = ctx.params.factorId!
-  const [factor] = /^[0-9a-f-]{36}$/i.test(factorId)
+  const [factor] = uuidPattern.test(factorId)
     ? await auth.sql<FactorRow[]>`select * from auth.mfa_factors where id = ${factorId} and user_id = ${userId}`
     : []
   if (!factor) throw notFound('mfa_factor_not_found', 'Factor not found')

@@ -60,5 +60,3 @@ export function userJson(user: UserRow, identities: IdentityRow[], factors: Fact
     is_anonymous: user.is_anonymous,
   }
 }
-
-export type UserJson = ReturnType<typeof userJson>
