@@ -24,6 +24,7 @@ function printStatus(config: DevstackConfig): void {
   log(`instance   ${config.instance} (data in ${config.dataDir})`)
   log(`database   ${clusterState(config)} — ${dbUrl(config)}`)
   log(`api        ${apiPid ? `running (pid ${apiPid})` : 'stopped'} — ${config.apiUrl}`)
+  log(`mail inbox ${apiPid ? 'running' : 'stopped'} — http://127.0.0.1:${config.ports.inbox} (SMTP 127.0.0.1:${config.ports.smtp})`)
 }
 
 /** The seed marks its accounts as demo logins (app_metadata.demo); all share one local password. */
