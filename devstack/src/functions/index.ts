@@ -138,7 +138,7 @@ export const functionsModule: ModuleFactory = ({ config, jwt }) => {
       await runtime.workers.stop()
     },
     describe: () => [
-      `Edge Functions   ${config.apiUrl}/functions/v1/<name>: ${listFunctions(config).join(', ') || '(none yet)'}`,
+      `functions  ${config.apiUrl}/functions/v1/<name>: ${listFunctions(config).join(', ') || '(none yet)'}`,
     ],
   }
 }

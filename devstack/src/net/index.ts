@@ -100,6 +100,6 @@ export const netModule: ModuleFactory = ({ config }) => {
       await worker.stop()
       await sql.end({ timeout: 5 })
     },
-    describe: () => ['pg_net stand-in    sends net.http_* requests to loopback addresses, results in net._http_response'],
+    describe: () => ['pg_net     stand-in: sends net.http_* requests to loopback addresses, results in net._http_response'],
   }
 }
