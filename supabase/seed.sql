@@ -25,3 +25,12 @@ select gen_random_uuid(), u.id, u.id::text, 'email',
        null, now(), now()
 from auth.users u
 where u.raw_app_meta_data ->> 'demo' = 'true';
+
+-- Scheduled jobs call edge functions with a URL and key from Vault (Supabase's "Scheduling Edge
+-- Functions"). `api.supabase.internal:8000` is how `supabase start`'s database reaches its
+-- gateway; the devstack maps it to its own API. The key is the CLI's well-known local
+-- service-role key. Production stores its own values (see edge-functions/README.md).
+select vault.create_secret('http://api.supabase.internal:8000', 'project_url', 'API origin as the database reaches it');
+select vault.create_secret(
+  'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJzdXBhYmFzZS1kZW1vIiwicm9sZSI6InNlcnZpY2Vfcm9sZSIsImV4cCI6MTk4MzgxMjk5Nn0.EGIM96RAZx35lJzdJsyH-qQwv8Hdp7fsn3W0YpN81IU',
+  'service_role_key', 'Key scheduled jobs send to edge functions');
