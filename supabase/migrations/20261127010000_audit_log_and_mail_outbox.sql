@@ -111,11 +111,14 @@ create trigger audit_events_cannot_be_truncated
   for each statement execute function private.refuse_audit_change();
 
 -- Security definer: callers (and the triggers and RPCs that call it) need no rights on ops.
+-- actor and client_ip are for events raised outside a PostgREST request (GoTrue's session rows).
 create function private.audit(
   action text,
   entity_type text,
   entity_id text default null,
-  details jsonb default '{}'::jsonb
+  details jsonb default '{}'::jsonb,
+  actor uuid default null,
+  client_ip inet default null
 )
 returns void
 language plpgsql
@@ -125,19 +128,19 @@ as $$
 begin
   insert into ops.audit_events (actor_id, actor_role, action, entity_type, entity_id, details, request_id, ip)
   values (
-    auth.uid(),
+    coalesce(audit.actor, auth.uid()),
     coalesce(auth.jwt() ->> 'role', session_user::text),
     audit.action,
     audit.entity_type,
     audit.entity_id,
     coalesce(audit.details, '{}'::jsonb),
     coalesce(private.request_header('x-request-id'), private.request_header('sb-request-id')),
-    private.request_ip()
+    coalesce(audit.client_ip, private.request_ip())
   );
 end;
 $$;
-comment on function private.audit(text, text, text, jsonb) is
-  'Appends one audit event for the current caller, with request id and client IP when PostgREST passed them.';
+comment on function private.audit(text, text, text, jsonb, uuid, inet) is
+  'Appends one audit event for the current caller (or the given actor), with request id and client IP when known.';
 
 -- ---------------------------------------------------------------------------------------------
 -- Mail outbox

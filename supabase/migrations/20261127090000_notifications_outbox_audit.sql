@@ -146,7 +146,8 @@ begin
       union select s.id from private.staff_ids() as s(id)
        where ticket.assignee_id is null and not private.user_is_staff(new.author_id)
     ) as c
-    where candidate is not null and private.user_can_see_ticket(candidate, ticket.id));
+    where candidate is not null and candidate is distinct from new.author_id
+      and private.user_can_see_ticket(candidate, ticket.id));
   perform private.notify(recipients, 'ticket.replied', ticket.subject, 'ticket', ticket.id,
     ticket.client_id, ticket.matter_id, jsonb_build_object('number', ticket.number, 'reply_id', new.id));
   return null;

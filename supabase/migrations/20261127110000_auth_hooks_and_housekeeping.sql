@@ -1,4 +1,4 @@
--- Brute-force protection through GoTrue's Postgres hooks, and hourly housekeeping.
+-- Brute-force protection through GoTrue's Postgres hooks, the sign-in audit, and hourly housekeeping.
 --
 -- hook_password_verification_attempt and hook_mfa_verification_attempt get {user_id, valid, ...}
 -- after GoTrue checked the password / TOTP code. Per account and kind we count failures in a row:
@@ -14,7 +14,7 @@
 -- The MFA hook is used too: GoTrue limits TOTP verification per IP, not per account, so a
 -- distributed guesser is slowed here the same way. (A rejected MFA attempt logs the session out.)
 -- No custom-access-token hook: the gate reads tables through security definer helpers, no claim is
--- needed.
+-- needed. A trigger on auth.sessions audits every sign-in and every change of assurance level.
 
 create table ops.auth_throttle (
   user_id         uuid not null references auth.users (id) on delete cascade,
@@ -143,6 +143,32 @@ revoke execute on function public.hook_password_verification_attempt(jsonb), pub
 grant usage on schema public to supabase_auth_admin;
 grant execute on function public.hook_password_verification_attempt(jsonb), public.hook_mfa_verification_attempt(jsonb)
   to supabase_auth_admin;
+
+-- ---------------------------------------------------------------------------------------------
+-- Sign-ins and step-ups as GoTrue records them in auth.sessions, into the audit log
+-- ---------------------------------------------------------------------------------------------
+
+create function private.audit_session()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+  if tg_op = 'INSERT' then
+    perform private.audit('auth.signed_in', 'session', new.id::text,
+      jsonb_build_object('aal', new.aal, 'user_agent', left(new.user_agent, 300)), new.user_id, new.ip);
+  elsif new.aal is distinct from old.aal then
+    perform private.audit('auth.assurance_changed', 'session', new.id::text,
+      jsonb_build_object('from', old.aal, 'to', new.aal), new.user_id, new.ip);
+  end if;
+  return null;
+end;
+$$;
+
+create trigger on_auth_session_audit
+  after insert or update of aal on auth.sessions
+  for each row execute function private.audit_session();
 
 -- ---------------------------------------------------------------------------------------------
 -- Housekeeping: expired codes, grants and old attempts go away every hour
