@@ -145,6 +145,6 @@ export const storageModule: ModuleFactory = ({ config, jwt }) => {
       const created = await createConfiguredBuckets(database, config.toml)
       if (created.length > 0) console.log(`Storage: created bucket(s) from config.toml: ${created.join(', ')}`)
     },
-    describe: () => [`Storage    ${config.apiUrl}/storage/v1 (files in ${config.storageDir})`],
+    describe: () => [`storage    ${config.apiUrl}/storage/v1 (storage-api v1.60 twin, files in ${config.storageDir})`],
   }
 }
