@@ -51,7 +51,11 @@ export const realtime: ModuleFactory = ({ config, jwt }) => {
       for (const change of transaction.changes) {
         const message = databaseMessage(change)
         if (message) databaseBroadcasts.deliver(message, phase)
-        else if (!isMessagesTable(change)) await context.changes.handle(change)
+        else if (!isMessagesTable(change)) {
+          // One change that cannot be delivered must not hold up the WAL behind it.
+          await context.changes.handle(change).catch((error: unknown) =>
+            console.error(`[realtime] postgres_changes for ${change.schema}.${change.table}:`, error instanceof Error ? error.message : error))
+        }
       }
     },
     onRecoveryEnd: () => databaseBroadcasts.endRecovery(),

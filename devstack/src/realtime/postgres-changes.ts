@@ -274,7 +274,7 @@ export class PostgresChanges {
     const target = `null::${quoteIdent(change.schema)}.${quoteIdent(change.table)}`
     const [row] = await this.sql.unsafe<Array<{ record: Record<string, unknown>, old_record: Record<string, unknown> }>>(
       `select to_jsonb(n) as record, to_jsonb(o) as old_record
-       from jsonb_populate_record(${target}, $1::jsonb) n, jsonb_populate_record(${target}, $2::jsonb) o`,
+       from jsonb_populate_record(${target}, $1::text::jsonb) n, jsonb_populate_record(${target}, $2::text::jsonb) o`,
       [asJsonInput(newValues), asJsonInput(oldValues)],
     )
     const present = (values: WalColumn[], typed: Record<string, unknown> | undefined) =>
