@@ -1,11 +1,12 @@
 // The wire format against realtime-js's own serializer: what the client encodes we decode, what we
 // encode the client decodes.
-import Serializer from '@supabase/realtime-js/dist/main/lib/serializer.js'
+import { RealtimeClient } from '@supabase/supabase-js'
 import { describe, expect, it } from 'vitest'
 import { decodeBinary, decodeText, encodeReply, encodeText, encodeUserBroadcast, parseVsn, userBroadcastAsJson } from './protocol.ts'
 
-const clientSerializer = new Serializer()
-const clientEncode = (message: Parameters<Serializer['encode']>[0]) => clientSerializer.encode(message, (result: ArrayBuffer | string) => result) as ArrayBuffer | string
+// The serializer realtime-js uses for vsn 2.0.0 (the client is never connected).
+const clientSerializer = new RealtimeClient('ws://127.0.0.1:9/realtime/v1', { params: { apikey: 'unused' } }).serializer
+const clientEncode = (message: Parameters<typeof clientSerializer.encode>[0]) => clientSerializer.encode(message, (result: ArrayBuffer | string) => result) as ArrayBuffer | string
 const clientDecode = (raw: ArrayBuffer | string) => clientSerializer.decode(raw, (message: unknown) => message) as Record<string, unknown>
 const asArrayBuffer = (buffer: Buffer) => buffer.buffer.slice(buffer.byteOffset, buffer.byteOffset + buffer.byteLength) as ArrayBuffer
 
