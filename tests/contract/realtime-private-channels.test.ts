@@ -23,7 +23,7 @@ afterAll(async () => {
 
 const privateConfig = (extra: Record<string, unknown> = {}) => ({ config: { private: true, ...extra } })
 
-describe.each(serializers)('private channels with serializer %s', (vsn) => {
+describe.concurrent.each(serializers)('private channels with serializer %s', (vsn) => {
   const clientOf = (persona: Persona) => userRealtimeClient(vsn, () => persona.accessToken)
   const sharedTopic = (label: string) => policies.topic({ readers: [writer.id, reader.id], writers: [writer.id] }, label)
 

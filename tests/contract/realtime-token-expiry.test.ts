@@ -24,7 +24,7 @@ afterAll(async () => {
 const tokenFor = (persona: Persona, expiresInSeconds: number) =>
   signAccessToken({ sub: persona.id, email: persona.email, session_id: persona.sessionId }, expiresInSeconds)
 
-describe.each(serializers)('token expiry with serializer %s', (vsn) => {
+describe.concurrent.each(serializers)('token expiry with serializer %s', (vsn) => {
   it('refuses a join with an expired token', async () => {
     const expired = await tokenFor(member, -30)
     const client = await userRealtimeClient(vsn, () => expired)
