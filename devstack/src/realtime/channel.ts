@@ -16,7 +16,7 @@ export interface ChannelSocket {
   readonly apiKeyToken: string
   /** Headers policies see as `request.headers`. */
   readonly headers: Record<string, string>
-  send: (frame: string | Buffer) => void
+  send: (frame: string | Buffer, binary?: boolean) => void
   /** Forgets a channel that ended (left, shut down). */
   detach: (channel: Channel) => void
 }
@@ -82,8 +82,8 @@ export class Channel implements Member {
     return this.socket.vsn
   }
 
-  send(frame: string | Buffer): void {
-    if (!this.ended) this.socket.send(frame)
+  send(frame: string | Buffer, binary?: boolean): void {
+    if (!this.ended) this.socket.send(frame, binary)
   }
 
   get canReadBroadcast(): boolean {

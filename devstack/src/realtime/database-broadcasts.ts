@@ -76,7 +76,7 @@ export class DatabaseBroadcasts {
     for (const { message, outbound } of this.recovery) {
       if (message.topic !== channel.subTopic || message.isPrivate !== channel.isPrivate) continue
       const frame = outbound.frame(channel.vsn)
-      if (frame !== null) channel.send(frame)
+      if (frame !== null) channel.send(frame.data, frame.binary)
     }
   }
 

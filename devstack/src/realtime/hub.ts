@@ -4,23 +4,33 @@
 // MessageDispatcher caches it.
 import { encodeText, encodeUserBroadcast, userBroadcastAsJson, type UserBroadcast, type Vsn } from './protocol.ts'
 
+/** A frame ready for every socket: text frames are UTF-8 encoded once, not once per socket. */
+export interface EncodedFrame {
+  data: Buffer
+  binary: boolean
+}
+
 export interface Outbound {
   /** The frame for a socket with this serializer, or null when that serializer cannot carry it. */
-  frame: (vsn: Vsn) => string | Buffer | null
+  frame: (vsn: Vsn) => EncodedFrame | null
 }
 
 export interface Member {
   readonly vsn: Vsn
-  send: (frame: string | Buffer) => void
+  /** A string goes out as a text frame, a Buffer as binary unless `binary` says otherwise. */
+  send: (frame: string | Buffer, binary?: boolean) => void
 }
 
 export const topicKey = (subTopic: string, isPrivate: boolean) => `${isPrivate ? 'private' : 'public'}:${subTopic}`
 
 function cachedPerVsn(encode: (vsn: Vsn) => string | Buffer | null): Outbound {
-  const cache = new Map<Vsn, string | Buffer | null>()
+  const cache = new Map<Vsn, EncodedFrame | null>()
   return {
     frame(vsn) {
-      if (!cache.has(vsn)) cache.set(vsn, encode(vsn))
+      if (!cache.has(vsn)) {
+        const frame = encode(vsn)
+        cache.set(vsn, frame === null ? null : typeof frame === 'string' ? { data: Buffer.from(frame), binary: false } : { data: frame, binary: true })
+      }
       return cache.get(vsn) ?? null
     },
   }
@@ -67,7 +77,7 @@ export class Hub<M extends Member> {
       if (!accepts(member)) continue
       const frame = outbound.frame(member.vsn)
       if (frame === null) continue
-      member.send(frame)
+      member.send(frame.data, frame.binary)
       delivered++
     }
     return delivered

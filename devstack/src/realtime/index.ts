@@ -21,8 +21,11 @@ import { WalReader } from './wal.ts'
 
 export const slotName = 'devstack_realtime_messages'
 
-/** Realtime polls postgres_changes every 100 ms; broadcasts from the database want to be quicker. */
-const pollIntervalMs = 25
+/**
+ * Realtime polls postgres_changes every 100 ms; broadcasts from the database want to be quicker
+ * while anybody listens. Without sockets the WAL is only looked at to keep the slot moving.
+ */
+const pollIntervalMs = { listening: 25, idle: 500 }
 /** After a crash, channels joining this long after the start still receive what was not delivered. */
 const recoveryWindowMs = 30_000
 /** Older undelivered database broadcasts are not replayed after a restart. */
@@ -46,7 +49,9 @@ export const realtime: ModuleFactory = ({ config, jwt }) => {
     databaseBroadcasts,
     limits: realtimeLimits,
   }
-  const reader = new WalReader(walSql, { slotName, pollIntervalMs, maxChanges: 1000, recoveryWindowMs }, {
+  const websockets = new WebSocketServer({ noServer: true, perMessageDeflate: false })
+  const pollInterval = () => (websockets.clients.size > 0 ? pollIntervalMs.listening : pollIntervalMs.idle)
+  const reader = new WalReader(walSql, { slotName, pollIntervalMs: pollInterval, maxChanges: 1000, recoveryWindowMs }, {
     async onTransaction(transaction, phase) {
       for (const change of transaction.changes) {
         const message = databaseMessage(change)
@@ -60,7 +65,6 @@ export const realtime: ModuleFactory = ({ config, jwt }) => {
     },
     onRecoveryEnd: () => databaseBroadcasts.endRecovery(),
   })
-  const websockets = new WebSocketServer({ noServer: true, perMessageDeflate: false })
 
   const service: HttpService = {
     prefix: '/realtime/v1',
@@ -76,7 +80,10 @@ export const realtime: ModuleFactory = ({ config, jwt }) => {
       const apiKeyToken = translateApiKey(apiKey, config)
       void verifyToken(jwt, apiKeyToken).then((check) => {
         if (!check.ok) return refuse(socket, '403 Forbidden')
-        websockets.handleUpgrade(req, socket, head, ws => new RealtimeSocket(context, ws, vsn, apiKeyToken, policyHeaders(req)))
+        websockets.handleUpgrade(req, socket, head, (ws) => {
+          new RealtimeSocket(context, ws, vsn, apiKeyToken, policyHeaders(req))
+          reader.nudge()
+        })
       })
     },
   }

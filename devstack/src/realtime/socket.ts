@@ -36,8 +36,8 @@ export class RealtimeSocket implements ChannelSocket {
     this.resetIdleTimer()
   }
 
-  send(frame: string | Buffer): void {
-    if (this.ws.readyState === this.ws.OPEN) this.ws.send(frame)
+  send(frame: string | Buffer, binary = typeof frame !== 'string'): void {
+    if (this.ws.readyState === this.ws.OPEN) this.ws.send(frame, { binary })
   }
 
   detach(channel: Channel): void {

@@ -43,7 +43,8 @@ export interface WalHandlers {
 
 export interface WalReaderOptions {
   slotName: string
-  pollIntervalMs: number
+  /** Asked before each sleep: how long until the next look at the WAL. */
+  pollIntervalMs: () => number
   /** How many changes one peek decodes at most (outside recovery). */
   maxChanges: number
   /** After a start with a backlog, the slot is held this long so a crash meanwhile keeps it. */
@@ -133,6 +134,11 @@ export class WalReader {
     this.loop = this.run()
   }
 
+  /** Looks at the WAL now instead of at the end of the current pause. */
+  nudge(): void {
+    this.wake?.()
+  }
+
   async stop(): Promise<void> {
     this.stopped = true
     this.wake?.()
@@ -152,7 +158,7 @@ export class WalReader {
       }
       if (this.moreWaiting && failures === 0) continue
       await new Promise<void>((resolveSleep) => {
-        const timer = setTimeout(resolveSleep, failures ? Math.min(5_000, 200 * 2 ** failures) : this.options.pollIntervalMs)
+        const timer = setTimeout(resolveSleep, failures ? Math.min(5_000, 200 * 2 ** failures) : this.options.pollIntervalMs())
         this.wake = () => {
           clearTimeout(timer)
           resolveSleep()
