@@ -303,6 +303,13 @@ export class Channel implements Member {
     this.end()
   }
 
+  /** What Phoenix sends when a channel process dies: `phx_error`, after which the client rejoins. */
+  crash(): void {
+    if (this.ended) return
+    this.send(encodeText(this.vsn, this.joinRef, this.joinRef, this.topic, 'phx_error', '{}'))
+    this.end()
+  }
+
   /** Releases everything the channel holds; others see its presence leave. */
   end(): void {
     if (this.ended) return

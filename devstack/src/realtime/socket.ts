@@ -93,7 +93,13 @@ export class RealtimeSocket implements ChannelSocket {
     }
     const channel = this.channels.get(message.topic)
     if (!channel) return this.unmatched(message)
-    await channel.handle(message)
+    try {
+      await channel.handle(message)
+    }
+    catch (error) {
+      console.error(`[realtime] ${message.event} on ${message.topic}:`, error)
+      channel.crash()
+    }
   }
 
   private unmatched(message: InboundMessage): void {
