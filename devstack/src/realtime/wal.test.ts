@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { databaseMessage } from './database-broadcasts.ts'
+import { databaseMessage, messageOutbound } from './database-broadcasts.ts'
 import { subscriptionId } from './postgres-changes.ts'
 import { groupTransactions, lsnValue, walTimestamp } from './wal.ts'
 
@@ -38,6 +38,16 @@ describe('broadcasts from the database', () => {
   it('takes inserted broadcast rows of any partition', () => {
     const change = insert([['topic', 'text', 'room'], ['extension', 'text', 'broadcast'], ['payload', 'jsonb', '{"a": 1}'], ['event', 'text', 'ev'], ['private', 'boolean', 'true'], ['id', 'uuid', 'u1'], ['binary_payload', 'bytea', null]], 'messages_2026_11_27')
     expect(databaseMessage(change)).toMatchObject({ id: 'u1', topic: 'room', event: 'ev', isPrivate: true, payloadJson: '{"a": 1}', binaryPayload: null })
+  })
+
+  it('sends the jsonb payload as it is, with the row id as meta, and binary payloads as kind-4 frames for 2.0.0 only', () => {
+    const base = { id: 'u1', topic: 'room', event: 'ev', isPrivate: false, committedAt: 0 }
+    const json = messageOutbound({ ...base, payloadJson: '{"n": 12345678901234567890}', binaryPayload: null }).frame('2.0.0')!
+    expect(json.binary).toBe(false)
+    expect(json.data.toString()).toBe('[null,null,"realtime:room","broadcast",{"payload":{"n": 12345678901234567890},"event":"ev","type":"broadcast","meta":{"id":"u1"}}]')
+    const binary = messageOutbound({ ...base, payloadJson: null, binaryPayload: Buffer.from([1, 2]) })
+    expect(binary.frame('2.0.0')).toMatchObject({ binary: true })
+    expect(binary.frame('1.0.0')).toBeNull()
   })
 
   it('ignores presence rows and other tables', () => {
