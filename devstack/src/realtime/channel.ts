@@ -101,13 +101,15 @@ export class Channel implements Member {
   static async join(context: RealtimeContext, socket: ChannelSocket, message: InboundMessage, channelCount: number): Promise<Channel | null> {
     const reply = (status: 'ok' | 'error', response: unknown) =>
       socket.send(encodeReply(socket.vsn, message.joinRef ?? message.ref, message.ref, message.topic, status, response))
+    const payload = asObject(message.payload)
+    const config = asObject(payload.config) as JoinConfig
     try {
-      const channel = await Channel.authorize(context, socket, message, channelCount)
-      const postgresChanges = await context.changes.subscribe(channel, asObject(message.payload).config)
+      const channel = await Channel.authorize(context, socket, message, payload, config, channelCount)
+      const postgresChanges = await context.changes.subscribe(channel, config.postgres_changes)
       context.hub.add(channel.key, channel)
       channel.armTokenTimer()
       reply('ok', { postgres_changes: postgresChanges.echo })
-      channel.afterJoin(asObject(asObject(message.payload).config), postgresChanges.error)
+      channel.afterJoin(config, postgresChanges.error)
       return channel
     }
     catch (error) {
@@ -119,11 +121,9 @@ export class Channel implements Member {
     }
   }
 
-  private static async authorize(context: RealtimeContext, socket: ChannelSocket, message: InboundMessage, channelCount: number): Promise<Channel> {
+  private static async authorize(context: RealtimeContext, socket: ChannelSocket, message: InboundMessage, payload: Record<string, unknown>, config: JoinConfig, channelCount: number): Promise<Channel> {
     if (message.topic === 'realtime:') throw new JoinError('TopicNameRequired: You must provide a topic name')
     if (channelCount >= context.limits.maxChannelsPerSocket) throw new JoinError('ChannelRateLimitReached: Too many channels')
-    const payload = asObject(message.payload)
-    const config = asObject(payload.config) as JoinConfig
     const offered = typeof payload.access_token === 'string' ? payload.access_token : payload.user_token
     const accessToken = typeof offered === 'string' && !offered.startsWith('sb_') ? offered : socket.apiKeyToken
     const token = await verifyToken(context.jwt, accessToken)

@@ -78,8 +78,8 @@ export class PostgresChanges {
     return this.subscriptions.size
   }
 
-  async subscribe(listener: ChangeListener, config: unknown): Promise<SubscribeResult> {
-    const list = (config as { postgres_changes?: unknown } | undefined)?.postgres_changes
+  /** Registers the join's `config.postgres_changes` for the listener (all or none). */
+  async subscribe(listener: ChangeListener, list: unknown): Promise<SubscribeResult> {
     const entries = (Array.isArray(list) ? list : []).filter((entry): entry is Record<string, unknown> => !!entry && typeof entry === 'object')
     const echo = entries.map(params => ({ ...params, id: subscriptionId(params) }))
     if (entries.length === 0) return { echo }
