@@ -15,7 +15,7 @@ export NUXT_TELEMETRY_DISABLED := 1
 
 DEVSTACK := node devstack/src/cli.ts
 
-.PHONY: help dev stop reset status test lint typecheck deps node
+.PHONY: help dev stop reset status test lint typecheck deps node bench-realtime
 
 help:
 	@echo "make dev    start the portal on the devstack with demo data (idempotent)"
@@ -55,3 +55,7 @@ lint: deps
 
 typecheck: deps
 	@node tests/run-all.ts --only typecheck
+
+# Not part of `make test`: its own devstack instance, about 2 minutes, writes bench/results/realtime.*
+bench-realtime: deps
+	@node bench/realtime/run.ts

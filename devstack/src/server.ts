@@ -35,12 +35,14 @@ export async function startDevstack(config: DevstackConfig): Promise<RunningDevs
   let stopping: Promise<void> | undefined
   const stop = () => {
     stopping ??= (async () => {
-      await new Promise<void>(resolveClose => gateway.close(() => resolveClose()))
+      // close() waits for upgraded connections too (websockets), which only their module ends.
+      const closed = new Promise<void>(resolveClose => gateway.close(() => resolveClose()))
       gateway.closeAllConnections()
       for (const module of [...modules].reverse()) {
         await module.stop?.().catch(error => console.error(`stopping ${module.name}:`, error))
         for (const service of module.services ?? []) await service.close?.()
       }
+      await closed
       rmSync(stateFile(config), { force: true })
     })()
     return stopping
