@@ -4,6 +4,7 @@
 import type { DevstackConfig } from './config.ts'
 import type { HttpService } from './gateway/server.ts'
 import type { JwtKeys } from './shared/jwt.ts'
+import { restModule } from './rest/index.ts'
 
 export interface DevstackContext {
   config: DevstackConfig
@@ -21,4 +22,4 @@ export interface DevstackModule {
 
 export type ModuleFactory = (context: DevstackContext) => Promise<DevstackModule> | DevstackModule
 
-export const moduleFactories: ModuleFactory[] = []
+export const moduleFactories: ModuleFactory[] = [restModule]
