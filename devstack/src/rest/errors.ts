@@ -8,6 +8,8 @@ export class RestError extends Error {
   details: unknown
   hint: unknown
   headers: Record<string, string>
+  /** Reason phrase when PostgREST sends its own (`PT402` uses the message, `PGRST` raises may set one). */
+  statusText?: string
   constructor(status: number, code: string, message: string, details: unknown = null, hint: unknown = null, headers: Record<string, string> = {}) {
     super(message)
     this.status = status
@@ -65,7 +67,9 @@ export function fromPgError(error: PgServerError, authenticated: boolean): RestE
   if (error.code === 'PGRST') return fromRaisePgrst(error)
   const status = statusForSqlState(error.code, error.message, authenticated)
   const headers: Record<string, string> = status === 401 ? { 'WWW-Authenticate': 'Bearer' } : {}
-  return new RestError(status, error.code, error.message, error.detail ?? null, error.hint ?? null, headers)
+  const restError = new RestError(status, error.code, error.message, error.detail ?? null, error.hint ?? null, headers)
+  if (error.code.startsWith('PT') && status !== 500) restError.statusText = error.message
+  return restError
 }
 
 function fromRaisePgrst(error: PgServerError): RestError {
@@ -82,7 +86,7 @@ function fromRaisePgrst(error: PgServerError): RestError {
     return new RestError(500, 'PGRST121', 'Could not parse JSON in the "RAISE SQLSTATE \'PGRST\'" error', 'DETAIL is missing in the RAISE statement',
       'DETAIL must be a JSON object with obligatory keys: \'status\', \'headers\' and optional key: \'status_text\'.')
   }
-  let detail: { status?: unknown, headers?: unknown }
+  let detail: { status?: unknown, headers?: unknown, status_text?: unknown }
   try {
     detail = JSON.parse(error.detail) as typeof detail
     if (typeof detail.status !== 'number' || typeof detail.headers !== 'object' || detail.headers === null) throw new Error('shape')
@@ -92,17 +96,22 @@ function fromRaisePgrst(error: PgServerError): RestError {
       'DETAIL must be a JSON object with obligatory keys: \'status\', \'headers\' and optional key: \'status_text\'.')
   }
   const headers = Object.fromEntries(Object.entries(detail.headers as Record<string, unknown>).map(([key, value]) => [key, String(value)]))
-  return new RestError(detail.status, body.code as string, body.message as string, body.details ?? null, body.hint ?? null, headers)
+  const restError = new RestError(detail.status, body.code as string, body.message as string, body.details ?? null, body.hint ?? null, headers)
+  if (typeof detail.status_text === 'string') restError.statusText = detail.status_text
+  return restError
 }
 
 export function sendError(res: ServerResponse, error: RestError): void {
   const body = JSON.stringify({ code: error.code, details: error.details ?? null, hint: error.hint ?? null, message: error.message })
-  res.writeHead(error.status, {
+  const reason = error.statusText?.replace(/[^\t\x20-\x7e]/g, '')
+  const headers = {
     ...error.headers,
     'Content-Type': 'application/json; charset=utf-8',
     'Content-Length': Buffer.byteLength(body),
     'Proxy-Status': `PostgREST; error=${error.code}`,
-  })
+  }
+  if (reason) res.writeHead(error.status, reason, headers)
+  else res.writeHead(error.status, headers)
   res.end(body)
 }
 

@@ -219,7 +219,7 @@ async function readTable(scope: RequestScope, table: Table): Promise<Outcome> {
   }
   const counting = countStatements(prefs, () => renderCount(root, params))
   if (counting.exact) parts.count = counting.exact
-  const run = await execute(scope, { readOnly: true, prefs, parts, params, planned: counting.planned })
+  const run = await execute(scope, { readOnly: true, prefs, parts, params, planned: counting.planned, check: result => singular(media, result) })
   const total = chooseTotal(prefs, run, scope.context.settings.maxRows)
   const headers: Record<string, string> = {
     'Content-Location': `/${table.name}${query.canonical ? `?${query.canonical}` : ''}`,

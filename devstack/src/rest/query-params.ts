@@ -66,11 +66,11 @@ const ftsOperators = new Set<string>(['fts', 'plfts', 'phfts', 'wfts'])
 const reserved = new Set(['select', 'columns', 'on_conflict'])
 const reservedEmbeddable = new Set(['order', 'limit', 'offset', 'and', 'or'])
 
-class ParseFailure extends Error {
+/** Not an Error: backtracking throws many of these, and capturing stack traces would dominate. */
+class ParseFailure {
   position: number
   expecting: string[]
   constructor(position: number, expecting: string[]) {
-    super('parse failure')
     this.position = position
     this.expecting = expecting
   }
@@ -112,6 +112,11 @@ class Cursor {
 
   fail(expecting: string[]): never {
     throw new ParseFailure(this.pos, expecting)
+  }
+
+  /** `attempt`, only where a cheap look-ahead says the sub-parser can succeed (failures are costly). */
+  attemptIf<T>(possible: boolean, parse: () => T): T | undefined {
+    return possible ? this.attempt(parse) : undefined
   }
 
   /** Runs a sub-parser and restores the position when it fails (Parsec's `try`). */
@@ -263,7 +268,7 @@ function relationHead(cursor: Cursor, spread: boolean): Omit<Extract<SelectItem,
   cursor.skipSpaces()
   let alias: string | undefined
   if (!spread) {
-    alias = cursor.attempt(() => {
+    alias = cursor.attemptIf(hasAlias(cursor), () => {
       const name = fieldName(cursor)
       if (cursor.peek() !== ':' || cursor.peek(1) === ':') cursor.fail(['":"'])
       cursor.pos++
@@ -284,20 +289,20 @@ const aggregates: Aggregate[] = ['sum', 'avg', 'count', 'max', 'min']
 
 function fieldSelect(cursor: Cursor): SelectItem {
   cursor.skipSpaces()
-  const star = cursor.attempt(() => {
+  const star = cursor.attemptIf(cursor.peek() === '*', () => {
     cursor.expect('*')
     cursor.skipSpaces()
     if (!atItemEnd(cursor)) cursor.fail(['")"', '","', 'end of input'])
     return { kind: 'field', field: { name: '*', jsonPath: [] } } satisfies SelectItem
   })
   if (star) return star
-  const alias = cursor.attempt(() => {
+  const alias = cursor.attemptIf(hasAlias(cursor), () => {
     const name = fieldName(cursor)
     if (cursor.peek() !== ':' || cursor.peek(1) === ':') cursor.fail(['":"'])
     cursor.pos++
     return name
   })
-  const countAll = cursor.attempt(() => {
+  const countAll = cursor.attemptIf(cursor.startsWith('count()'), () => {
     cursor.expect('count()')
     const aggregateCast = cursor.take('::') ? castIdentifier(cursor) : undefined
     cursor.skipSpaces()
@@ -307,7 +312,7 @@ function fieldSelect(cursor: Cursor): SelectItem {
   if (countAll) return countAll
   const parsed = field(cursor)
   const cast = cursor.take('::') ? castIdentifier(cursor) : undefined
-  const aggregate = cursor.attempt(() => {
+  const aggregate = cursor.attemptIf(cursor.peek() === '.', () => {
     cursor.expect('.')
     const found = aggregates.find(name => cursor.take(name))
     if (!found) cursor.fail(aggregates.map(name => `"${name}"`))
@@ -340,8 +345,41 @@ function selectForest(cursor: Cursor, depth: number): SelectItem[] {
   }
 }
 
+function firstNonSpace(cursor: Cursor): number {
+  let i = cursor.pos
+  while (cursor.text[i] === ' ' || cursor.text[i] === '\t') i++
+  return i
+}
+
+/** Whether a `name:` alias can start here (a single colon before the item ends). */
+function hasAlias(cursor: Cursor): boolean {
+  let quoted = false
+  for (let i = cursor.pos; i < cursor.text.length; i++) {
+    const char = cursor.text[i]!
+    if (quoted && char === '\\') i++
+    else if (char === '"') quoted = !quoted
+    else if (!quoted && (char === '(' || char === ',' || char === ')')) return false
+    else if (!quoted && char === ':') return cursor.text[i + 1] !== ':'
+  }
+  return false
+}
+
+/** The first of `(`, `,` or `)` ahead outside quotes: whether an item can be an embedding at all. */
+function nextDelimiter(cursor: Cursor): string {
+  let quoted = false
+  for (let i = cursor.pos; i < cursor.text.length; i++) {
+    const char = cursor.text[i]!
+    if (quoted && char === '\\') i++
+    else if (char === '"') quoted = !quoted
+    else if (!quoted && (char === '(' || char === ',' || char === ')')) return char
+  }
+  return ''
+}
+
 function selectItem(cursor: Cursor, depth: number): SelectItem {
-  for (const spread of [true, false]) {
+  const maybeEmbedding = nextDelimiter(cursor) === '('
+  for (const spread of maybeEmbedding ? [true, false] : []) {
+    if (spread && !cursor.text.startsWith('...', firstNonSpace(cursor))) continue
     const head = cursor.attempt(() => relationHead(cursor, spread))
     if (!head) continue
     cursor.expect('(')
@@ -403,11 +441,7 @@ function operatorWord(cursor: Cursor): string {
 
 /** `[not.]op.value` — `value` is read by `readValue` (the rest, or up to `,)` inside logic trees). */
 function opExpr(cursor: Cursor, readValue: (cursor: Cursor) => string): OpExpr {
-  const negated = cursor.attempt(() => {
-    cursor.expect('not')
-    cursor.expect('.')
-    return true
-  }) ?? false
+  const negated = cursor.take('not.')
   const start = cursor.pos
   const word = operatorWord(cursor)
   const delimiter = () => {
@@ -522,11 +556,7 @@ function logicTree(cursor: Cursor, depth: number): LogicTree {
     return { kind: 'filter', filter: { field: parsedField, expr: opExpr(cursor, logicValue) } } satisfies LogicTree
   })
   if (statement) return statement
-  const negated = cursor.attempt(() => {
-    cursor.expect('not')
-    cursor.expect('.')
-    return true
-  }) ?? false
+  const negated = cursor.take('not.')
   let operator: 'and' | 'or'
   if (cursor.take('and')) operator = 'and'
   else if (cursor.take('or')) operator = 'or'
@@ -572,7 +602,7 @@ export function parseLogic(key: string, value: string): { path: string[], tree: 
 
 function orderTerm(cursor: Cursor): OrderTerm {
   cursor.skipSpaces()
-  const related = cursor.attempt(() => {
+  const related = cursor.attemptIf(nextDelimiter(cursor) === '(', () => {
     const relation = fieldName(cursor)
     cursor.expect('(')
     const inner = field(cursor)
@@ -593,8 +623,10 @@ function orderTerm(cursor: Cursor): OrderTerm {
   if (nulls) term.nulls = nulls === 'nullsfirst' ? 'first' : 'last'
   cursor.skipSpaces()
   if (!atEnd()) {
-    if (cursor.peek() === '.' && !direction && !nulls) cursor.fail(['"asc"', '"desc"', '"nullsfirst"', '"nullslast"'])
-    if (cursor.peek() === '.' && direction && !nulls) cursor.fail(['"nullsfirst"', '"nullslast"'])
+    if (cursor.peek() === '.' && !nulls) {
+      cursor.pos++
+      cursor.fail(direction ? ['"nullsfirst"', '"nullslast"'] : ['"asc"', '"desc"', '"nullsfirst"', '"nullslast"'])
+    }
     cursor.fail(['","', 'end of input'])
   }
   return term

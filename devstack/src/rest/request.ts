@@ -30,10 +30,10 @@ export function parsePreferences(header: string | string[] | undefined): Prefere
   const preferences: Preferences = { invalid: [] }
   for (const value of values) {
     const [name = '', setting = ''] = value.split(/=(.*)/s)
-    const kind = kinds.find(([key, accepted]) => (key === 'return' ? name === 'return' : name === key) && accepted.includes(setting))
+    const kind = kinds.find(([key, accepted]) => name === key && accepted.includes(setting))
     if (kind) {
-      const key = kind[0] as 'resolution'
-      preferences[key] ??= setting as Preferences['resolution']
+      const chosen = preferences as unknown as Record<string, string | undefined>
+      chosen[kind[0]] ??= setting
     }
     else if (name === 'timezone') {
       preferences.timezone ??= setting
