@@ -41,3 +41,29 @@ export async function restFixture(): Promise<void> {
   await applyFixture('rest')
   await waitForRestTable('contract_project_cards')
 }
+
+export interface RawResponse {
+  status: number
+  headers: Headers
+  text: string
+  /** The JSON body, or undefined when empty or not JSON. */
+  json: unknown
+}
+
+/** A raw request to /rest/v1 (for headers and statuses supabase-js does not expose). */
+export async function rest(path: string, init: RequestInit & { token?: string } = {}): Promise<RawResponse> {
+  const { token = testEnv.anonKey, headers, ...rest } = init
+  const response = await fetch(`${testEnv.supabaseUrl}/rest/v1${path}`, {
+    ...rest,
+    headers: { apikey: testEnv.anonKey, Authorization: `Bearer ${token}`, ...(headers as Record<string, string> | undefined) },
+  })
+  const text = await response.text()
+  let json: unknown
+  try {
+    json = text ? JSON.parse(text) : undefined
+  }
+  catch {
+    json = undefined
+  }
+  return { status: response.status, headers: response.headers, text, json }
+}

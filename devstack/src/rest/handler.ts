@@ -572,7 +572,7 @@ async function callRoutine(scope: RequestScope, name: string): Promise<Outcome> 
 
 async function openApi(scope: RequestScope): Promise<Outcome> {
   // Which relations the caller's role may use at all, asked inside its own transaction.
-  const visible = 'SELECT coalesce(json_agg(c.oid), \'[]\')::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND has_table_privilege(c.oid, \'SELECT, INSERT, UPDATE, DELETE\')'
+  const visible = 'SELECT coalesce(json_agg(c.oid::int8), \'[]\')::text FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = $1 AND has_table_privilege(c.oid, \'SELECT, INSERT, UPDATE, DELETE\')'
   const parts: StatementParts = { source: 'SELECT 1', result: 'SELECT 1', body: { kind: 'none' } }
   const run = await execute(scope, { readOnly: true, prefs: { invalid: [] }, parts, params: new Params(), extra: { sql: visible, values: [scope.schema] } })
   const oids = new Set(JSON.parse(run.extra ?? '[]') as number[])
@@ -644,15 +644,14 @@ async function execute(scope: RequestScope, options: RunOptions): Promise<RunRes
   const values = options.params.values
   let result: RunResult | undefined
   await context.sql.begin(options.readOnly ? 'read only' : 'read write', async (tx) => {
-    const queries: Array<Promise<unknown>> = [
-      tx.unsafe(settingsSql, settings.flat(), { prepare: true }),
-      tx.unsafe(statement, values, { prepare: true }),
-    ]
     const planned = options.planned ? extractParameters(`EXPLAIN (FORMAT JSON) ${options.planned}`, values) : null
-    if (planned) queries.push(tx.unsafe(planned.sql, planned.values, { prepare: true }))
-    const extra = options.extra
-    if (extra) queries.push(tx.unsafe(extra.sql, extra.values, { prepare: true }))
-    const [, rows, plan, extraRows] = await Promise.all(queries) as [unknown, StatementRow[], Array<{ 'QUERY PLAN': unknown }> | undefined, Array<Record<string, string>> | undefined]
+    // Sent together (pipelined): the settings, the statement, and the optional estimate/extra query.
+    const [, rows, plan, extraRows] = await Promise.all([
+      tx.unsafe(settingsSql, settings.flat(), { prepare: true }),
+      tx.unsafe<StatementRow[]>(statement, values, { prepare: true }),
+      planned ? tx.unsafe<Array<{ 'QUERY PLAN': unknown }>>(planned.sql, planned.values, { prepare: true }) : undefined,
+      options.extra ? tx.unsafe<Array<Record<string, string>>>(options.extra.sql, options.extra.values, { prepare: true }) : undefined,
+    ])
     result = { row: rows[0]!, planned: planned ? plannedRows(plan) : null }
     if (timezone) result.timezone = timezone
     if (extraRows) result.extra = Object.values(extraRows[0] ?? {})[0]
