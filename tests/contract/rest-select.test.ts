@@ -26,6 +26,11 @@ describe('select lists', () => {
     expect(data).toEqual([{ id: 4, name: 'Quiet Client', country: null }])
   })
 
+  it('selects, filters and orders by a computed field (a function of the row)', async () => {
+    const { data } = await api.from('contract_clients').select('id, contract_label').like('contract_label', '*(*').order('contract_label')
+    expect(data).toEqual([{ id: 2, contract_label: 'Acme, Inc. (US)' }, { id: 1, contract_label: 'Kanzlei Nord (DE)' }, { id: 3, contract_label: 'Müller & Söhne (AT)' }])
+  })
+
   it('reports a column that does not exist with Postgres\' error', async () => {
     const { error, status } = await api.from('contract_clients').select('id, nope')
     expect(status).toBe(400)

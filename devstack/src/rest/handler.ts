@@ -78,6 +78,21 @@ async function authenticate(context: RestContext, req: IncomingMessage): Promise
   if (token === '') throw jwtError('PGRST301', 'Empty JWT is sent in Authorization header')
   const parts = token.split('.').length
   if (parts !== 3) throw jwtError('PGRST301', `Expected 3 parts in JWT; got ${parts}`)
+  const claims = await verifiedClaims(context, token)
+  if (typeof claims.iat === 'number' && claims.iat > Date.now() / 1000 + 30) throw jwtError('PGRST303', 'JWT issued at future')
+  const role = typeof claims.role === 'string' && claims.role !== '' ? claims.role : context.settings.anonRole
+  return { role, claims: { ...claims, role } }
+}
+
+// Verified tokens are remembered until they expire, as PostgREST's JWT cache does: the signature
+// check is the most expensive step of a small request.
+const jwtCache = new Map<string, Record<string, unknown>>()
+const jwtCacheEntries = 1000
+
+async function verifiedClaims(context: RestContext, token: string): Promise<Record<string, unknown>> {
+  const cached = jwtCache.get(token)
+  if (cached && (typeof cached.exp !== 'number' || cached.exp * 1000 > Date.now())) return cached
+  jwtCache.delete(token)
   let claims: Record<string, unknown>
   try {
     claims = await context.jwt.verify(token) as Record<string, unknown>
@@ -85,9 +100,9 @@ async function authenticate(context: RestContext, req: IncomingMessage): Promise
   catch (error) {
     throw jwtFailure(error)
   }
-  if (typeof claims.iat === 'number' && claims.iat > Date.now() / 1000 + 30) throw jwtError('PGRST303', 'JWT issued at future')
-  const role = typeof claims.role === 'string' && claims.role !== '' ? claims.role : context.settings.anonRole
-  return { role, claims: { ...claims, role } }
+  if (jwtCache.size >= jwtCacheEntries) jwtCache.delete(jwtCache.keys().next().value!)
+  jwtCache.set(token, claims)
+  return claims
 }
 
 function jwtFailure(error: unknown): RestError {
@@ -219,7 +234,7 @@ async function readTable(scope: RequestScope, table: Table): Promise<Outcome> {
   }
   const counting = countStatements(prefs, () => renderCount(root, params))
   if (counting.exact) parts.count = counting.exact
-  const run = await execute(scope, { readOnly: true, prefs, parts, params, planned: counting.planned, check: result => singular(media, result) })
+  const run = await execute(scope, { readOnly: true, prefs, parts, params, planned: counting.planned, check: checks(media, prefs, false) })
   const total = chooseTotal(prefs, run, scope.context.settings.maxRows)
   const headers: Record<string, string> = {
     'Content-Location': `/${table.name}${query.canonical ? `?${query.canonical}` : ''}`,
@@ -318,6 +333,13 @@ function applyResponseSettings(outcome: Outcome, run: RunResult): Outcome {
   return outcome
 }
 
+/** The checks a result must pass (a failure rolls a write back), or none when nothing can fail. */
+function checks(media: MediaChoice, prefs: Preferences, limitsRows: boolean): ((run: RunResult) => RestError | null) | undefined {
+  const strict = limitsRows && prefs.handling === 'strict' && prefs.maxAffected !== undefined
+  if (media.format !== 'object' && !strict) return undefined
+  return run => singular(media, run) ?? (strict ? maxAffected(prefs, run) : null)
+}
+
 function singular(media: MediaChoice, run: RunResult): RestError | null {
   if (media.format !== 'object') return null
   const rows = Number(run.row.page_total)
@@ -327,9 +349,15 @@ function singular(media: MediaChoice, run: RunResult): RestError | null {
 
 // --- writes ---------------------------------------------------------------------------------
 
+/** The request body as text; only JSON bodies are implemented (PostgREST also reads CSV and forms). */
+async function readJsonBody(req: IncomingMessage): Promise<string> {
+  const type = (req.headers['content-type'] ?? 'application/json').split(';')[0]!.trim().toLowerCase()
+  if (type !== 'application/json' && type !== '*/*' && type !== '') throw new RestError(400, 'PGRST102', `Content-Type not acceptable: ${type}`)
+  return (await readBody(req)).toString('utf8')
+}
+
 async function readPayload(scope: RequestScope, columns: string[] | undefined): Promise<Payload> {
-  const text = (await readBody(scope.req)).toString('utf8')
-  return parsePayload(text, columns)
+  return parsePayload(await readJsonBody(scope.req), columns)
 }
 
 /** What a mutation returns, planned over `pgrst_source`, and the RETURNING it needs for that. */
@@ -386,7 +414,7 @@ async function insertRows(scope: RequestScope, table: Table): Promise<Outcome> {
     }, params),
     insertedCounter: resolution === 'merge-duplicates',
   }
-  const run = await execute(scope, { readOnly: false, prefs, parts, params, check: result => singular(media, result) })
+  const run = await execute(scope, { readOnly: false, prefs, parts, params, check: checks(media, prefs, false) })
   const rows = Number(run.row.page_total)
   const inserted = run.row.inserted === null ? rows : Number(run.row.inserted)
   const status = resolution === 'merge-duplicates' && inserted <= 0 ? 200 : 201
@@ -415,7 +443,7 @@ async function updateRows(scope: RequestScope, table: Table): Promise<Outcome> {
   if (columns.length && where.length === 0) throw refuseUnfiltered('UPDATE')
   const shape = representation(scope, table, query, params, prefs, media)
   const parts: StatementParts = { ...shape.parts, source: updateSql(table, columns, payload, where, prefs.missing === 'default', shape.returning, params) }
-  const run = await execute(scope, { readOnly: false, prefs, parts, params, check: result => singular(media, result) ?? maxAffected(prefs, result) })
+  const run = await execute(scope, { readOnly: false, prefs, parts, params, check: checks(media, prefs, true) })
   return mutationResponse(scope, media, prefs, run, contentRange(0, Number(run.row.page_total) - 1, prefs.count ? Number(run.row.page_total) : null), {
     ...(prefs.missing && { missing: prefs.missing }),
   })
@@ -430,7 +458,7 @@ async function deleteRows(scope: RequestScope, table: Table): Promise<Outcome> {
   if (where.length === 0) throw refuseUnfiltered('DELETE')
   const shape = representation(scope, table, query, params, prefs, media)
   const parts: StatementParts = { ...shape.parts, source: deleteSql(table, where, shape.returning) }
-  const run = await execute(scope, { readOnly: false, prefs, parts, params, check: result => singular(media, result) ?? maxAffected(prefs, result) })
+  const run = await execute(scope, { readOnly: false, prefs, parts, params, check: checks(media, prefs, true) })
   return mutationResponse(scope, media, prefs, run, contentRange(1, 0, prefs.count ? Number(run.row.page_total) : null), {})
 }
 
@@ -483,7 +511,7 @@ async function putRow(scope: RequestScope, table: Table): Promise<Outcome> {
     source: insertSql({ table, columns, payload, applyDefaults: false, conflict: { resolution: 'merge', columns: pk }, returning: shape.returning }, params),
     insertedCounter: true,
   }
-  const run = await execute(scope, { readOnly: false, prefs, parts, params, check: result => singular(media, result) })
+  const run = await execute(scope, { readOnly: false, prefs, parts, params, check: checks(media, prefs, false) })
   const headers: Record<string, string> = {}
   const preference = preferenceApplied({ ...(prefs.return && { return: prefs.return }), ...appliedCommon(prefs, run) })
   if (preference) headers['Preference-Applied'] = preference
@@ -502,7 +530,7 @@ function routineOptions(scope: RequestScope, name: string): Outcome {
 
 async function rpcArguments(scope: RequestScope, query: QueryParams): Promise<RpcArguments> {
   if (readMethods.has(scope.method)) return { kind: 'query', values: query.rpcArgs }
-  const raw = (await readBody(scope.req)).toString('utf8')
+  const raw = await readJsonBody(scope.req)
   const text = raw.trim() === '' ? '{}' : raw
   let value: unknown
   try {
@@ -553,9 +581,9 @@ async function callRoutine(scope: RequestScope, name: string): Promise<Outcome> 
   const readOnly = isRead || routine.volatility !== 'v'
   const run = await execute(scope, {
     readOnly, prefs, parts, params, planned: counting.planned, routine,
-    check: result => singular(media, result) ?? (prefs.handling === 'strict' && prefs.maxAffected !== undefined && !routine.returnsSet
-      ? new RestError(400, 'PGRST128', 'Function must return SETOF or TABLE when max-affected preference is used with handling=strict')
-      : maxAffected(prefs, result)),
+    check: prefs.handling === 'strict' && prefs.maxAffected !== undefined && !routine.returnsSet
+      ? () => new RestError(400, 'PGRST128', 'Function must return SETOF or TABLE when max-affected preference is used with handling=strict')
+      : checks(media, prefs, true),
   })
   const applied: Partial<Preferences> = prefs.handling === 'strict' && prefs.maxAffected !== undefined ? { maxAffected: prefs.maxAffected } : {}
   if (routine.returnsVoid) {
@@ -642,23 +670,41 @@ async function execute(scope: RequestScope, options: RunOptions): Promise<RunRes
   const settingsSql = `select ${settings.map((_, i) => `set_config($${2 * i + 1}, $${2 * i + 2}, true)`).join(', ')}`
   const statement = mainStatement(options.parts)
   const values = options.params.values
-  let result: RunResult | undefined
-  await context.sql.begin(options.readOnly ? 'read only' : 'read write', async (tx) => {
-    const planned = options.planned ? extractParameters(`EXPLAIN (FORMAT JSON) ${options.planned}`, values) : null
-    // Sent together (pipelined): the settings, the statement, and the optional estimate/extra query.
-    const [, rows, plan, extraRows] = await Promise.all([
-      tx.unsafe(settingsSql, settings.flat(), { prepare: true }),
-      tx.unsafe<StatementRow[]>(statement, values, { prepare: true }),
-      planned ? tx.unsafe<Array<{ 'QUERY PLAN': unknown }>>(planned.sql, planned.values, { prepare: true }) : undefined,
-      options.extra ? tx.unsafe<Array<Record<string, string>>>(options.extra.sql, options.extra.values, { prepare: true }) : undefined,
+  const planned = options.planned ? extractParameters(`EXPLAIN (FORMAT JSON) ${options.planned}`, values) : null
+  // The whole transaction goes out in one pipeline (one round trip). Only a write whose result
+  // decides between commit and rollback (single object, max-affected) waits before ending it; a
+  // COMMIT after a failed statement ends the transaction as a rollback.
+  const decideAtEnd = !options.readOnly && options.check !== undefined
+  const connection = await context.sql.reserve()
+  try {
+    // Every reply is awaited, failed or not, before the connection goes back to the pool.
+    const replies = await Promise.allSettled([
+      connection.unsafe(options.readOnly ? 'begin read only' : 'begin'),
+      connection.unsafe(settingsSql, settings.flat(), { prepare: true }),
+      connection.unsafe<StatementRow[]>(statement, values, { prepare: true }),
+      planned ? connection.unsafe<Array<{ 'QUERY PLAN': unknown }>>(planned.sql, planned.values, { prepare: true }) : undefined,
+      options.extra ? connection.unsafe<Array<Record<string, string>>>(options.extra.sql, options.extra.values, { prepare: true }) : undefined,
+      decideAtEnd ? undefined : connection.unsafe('commit'),
     ])
-    result = { row: rows[0]!, planned: planned ? plannedRows(plan) : null }
+    // The first failure in pipeline order is the cause; the later ones only report the aborted transaction.
+    const failed = replies.find(reply => reply.status === 'rejected')
+    if (failed) {
+      if (decideAtEnd) await connection.unsafe('rollback')
+      throw failed.reason
+    }
+    const value = <T>(index: number) => (replies[index] as PromiseFulfilledResult<T>).value
+    const result: RunResult = { row: value<StatementRow[]>(2)[0]!, planned: planned ? plannedRows(value(3)) : null }
     if (timezone) result.timezone = timezone
+    const extraRows = value<Array<Record<string, string>> | undefined>(4)
     if (extraRows) result.extra = Object.values(extraRows[0] ?? {})[0]
     const failure = options.check?.(result)
+    if (decideAtEnd) await connection.unsafe(failure ? 'rollback' : 'commit')
     if (failure) throw failure
-  })
-  return result!
+    return result
+  }
+  finally {
+    connection.release()
+  }
 }
 
 function plannedRows(plan: Array<{ 'QUERY PLAN': unknown }> | undefined): number | null {

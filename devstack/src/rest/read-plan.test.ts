@@ -14,7 +14,7 @@ function table(name: string, columns: Array<[string, string]>, primaryKey = ['id
   }))
   return {
     oid: 0, schema: 'public', name, kind: 'r', isView: false, description: null, columns: list,
-    columnsByName: new Map(list.map(column => [column.name, column])), primaryKey, insertable: true, updatable: true, deletable: true,
+    columnsByName: new Map(list.map(column => [column.name, column])), primaryKey, computed: new Map(), insertable: true, updatable: true, deletable: true,
   }
 }
 

@@ -65,12 +65,19 @@ export function newPlanContext(cache: SchemaCache, schema: string, params: Param
 
 // --- expressions ----------------------------------------------------------------------------
 
+function jsonPathSql(field: Field): string {
+  return field.jsonPath.map(step => step.arrow + (step.isIndex ? String(Number(step.key)) : literal(step.key))).join('')
+}
+
 export function columnExpression(alias: string, field: Field): string {
-  let sql = `${alias}.${ident(field.name)}`
-  for (const step of field.jsonPath) {
-    sql += step.arrow + (step.isIndex ? String(Number(step.key)) : literal(step.key))
-  }
-  return sql
+  return `${alias}.${ident(field.name)}${jsonPathSql(field)}`
+}
+
+/** A column, or a computed field (a function of the row) when the table has no such column. */
+function fieldExpression(node: ReadNode, alias: string, field: Field): string {
+  const computed = node.table && !node.table.columnsByName.has(field.name) ? node.table.computed.get(field.name) : undefined
+  if (!computed) return columnExpression(alias, field)
+  return `${qualifiedIdent(computed.schema, computed.name)}(${alias})${jsonPathSql(field)}`
 }
 
 function fieldOutputName(field: Field): string {
@@ -140,14 +147,14 @@ function planField(node: ReadNode, item: Extract<SelectItem, { kind: 'field' }>,
   if (field.name === '*') {
     return { sql: `${node.alias}.*`, expression: `${node.alias}.*`, outputNames: knownColumns ?? [], aggregate: false }
   }
-  let expression = withCast(columnExpression(node.alias, field), item.cast)
+  let expression = withCast(fieldExpression(node, node.alias, field), item.cast)
   let outputName = item.alias ?? fieldOutputName(field)
   if (item.aggregate) {
     if (!ctx.cache.aggregatesEnabled) throw aggregatesNotAllowed()
     expression = withCast(`pg_catalog.${item.aggregate}(${expression})`, item.aggregateCast)
     outputName = item.alias ?? item.aggregate
   }
-  const plain = !item.alias && !item.cast && !item.aggregate && field.jsonPath.length === 0
+  const plain = !item.alias && !item.cast && !item.aggregate && field.jsonPath.length === 0 && !node.table?.computed.has(field.name)
   return { sql: plain ? expression : `${expression} AS ${ident(outputName)}`, expression, outputNames: [outputName], aggregate: Boolean(item.aggregate) }
 }
 
@@ -217,7 +224,7 @@ function planFilter(node: ReadNode, filter: Filter, ctx: PlanContext): Condition
     }
     return { kind: 'embed', embed, isNull: !filter.expr.negated }
   }
-  return { kind: 'sql', sql: operationSql(columnExpression(node.alias, filter.field), filter.expr, ctx.params) }
+  return { kind: 'sql', sql: operationSql(fieldExpression(node, node.alias, filter.field), filter.expr, ctx.params) }
 }
 
 function planTree(node: ReadNode, tree: LogicTree, ctx: PlanContext): Condition {
@@ -241,7 +248,7 @@ function planOrder(node: ReadNode, term: OrderTerm, sourceName: string): string 
     column = columnExpression(embed.lateral, term.field)
   }
   else {
-    column = columnExpression(node.alias, term.field)
+    column = fieldExpression(node, node.alias, term.field)
   }
   const direction = term.direction ? ` ${term.direction.toUpperCase()}` : ''
   const nulls = term.nulls ? ` NULLS ${term.nulls.toUpperCase()}` : ''

@@ -28,6 +28,8 @@ export interface Table {
   columns: Column[]
   columnsByName: Map<string, Column>
   primaryKey: string[]
+  /** Computed fields: functions taking this table's row type and returning a scalar. */
+  computed: Map<string, Routine>
   insertable: boolean
   updatable: boolean
   deletable: boolean
@@ -104,7 +106,7 @@ interface RoutineRow {
   defaults: number
   settings: string[] | null
   description: string | null
-  args: Array<{ name: string, type: string, mode: string }>
+  args: Array<{ name: string, type: string, mode: string, relid: number }>
 }
 interface RoleSettingRow { role: string, settings: string[] }
 
@@ -158,7 +160,7 @@ export async function loadSchemaCache(sql: Sql, schemas: string[]): Promise<Sche
         p.pronargdefaults as defaults, p.proconfig as settings, obj_description(p.oid, 'pg_proc') as description,
         coalesce((
           select json_agg(json_build_object('name', coalesce(p.proargnames[x.i], ''), 'type', format_type(x.t, null),
-            'mode', coalesce(p.proargmodes[x.i]::text, 'i')) order by x.i)
+            'mode', coalesce(p.proargmodes[x.i]::text, 'i'), 'relid', (select t.typrelid from pg_type t where t.oid = x.t)) order by x.i)
           from unnest(coalesce(p.proallargtypes, p.proargtypes::oid[])) with ordinality as x(t, i)
         ), '[]') as args
       from pg_proc p
@@ -179,7 +181,7 @@ export async function loadSchemaCache(sql: Sql, schemas: string[]): Promise<Sche
   for (const row of relations) {
     const table: Table = {
       oid: row.oid, schema: row.schema, name: row.name, kind: row.kind, isView: row.kind === 'v' || row.kind === 'm',
-      description: row.description, columns: [], columnsByName: new Map(), primaryKey: [],
+      description: row.description, columns: [], columnsByName: new Map(), primaryKey: [], computed: new Map(),
       insertable: row.insertable, updatable: row.updatable, deletable: row.deletable,
     }
     byOid.set(row.oid, table)
@@ -325,6 +327,8 @@ export async function loadSchemaCache(sql: Sql, schemas: string[]): Promise<Sche
     }
     const key = qualified(row.schema, row.name)
     routineMap.set(key, [...(routineMap.get(key) ?? []), routine])
+    const rowOf = inputs.length === 1 ? byOid.get(inputs[0]!.relid) : undefined
+    if (rowOf && routine.returnsScalar && !routine.returnsSet && !rowOf.columnsByName.has(routine.name)) rowOf.computed.set(routine.name, routine)
   }
 
   const settings = new Map<string, Array<[string, string]>>()
