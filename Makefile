@@ -15,7 +15,7 @@ export NUXT_TELEMETRY_DISABLED := 1
 
 DEVSTACK := node devstack/src/cli.ts
 
-.PHONY: help dev stop reset status test lint typecheck deps node
+.PHONY: help dev stop reset status test lint typecheck deps node bench-rest
 
 help:
 	@echo "make dev    start the portal on the devstack with demo data (idempotent)"
@@ -24,6 +24,7 @@ help:
 	@echo "make reset  delete the dev instance's local data and create it anew with demo data"
 	@echo "make status show what runs where"
 	@echo "make lint   ESLint, TypeScript and plpgsql_check (supabase db lint)"
+	@echo "make bench-rest  REST benchmark against the dev instance (writes bench/results/rest.*)"
 
 node:
 	@scripts/ensure-node.sh
@@ -55,3 +56,8 @@ lint: deps
 
 typecheck: deps
 	@node tests/run-all.ts --only typecheck
+
+# Benchmarks run against the dev instance (started if needed) and are never part of `make test`.
+bench-rest: deps
+	@$(DEVSTACK) dev > /dev/null
+	@node bench/rest/run.ts

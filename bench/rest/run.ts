@@ -121,7 +121,7 @@ async function runScenario(scenario: typeof scenarios[number], headers: Record<s
 
 async function main(): Promise<void> {
   const owner = await prepare()
-  const headers = { apikey: anonKey, Authorization: `Bearer ${await token(owner)}`, 'Accept-Profile': 'public' }
+  const headers = { 'apikey': anonKey, 'Authorization': `Bearer ${await token(owner)}`, 'Accept-Profile': 'public' }
   await waitForTable(headers)
   await runScenario({ name: 'warm-up', concurrency: 4, requests: 300, maxSeconds: 10 }, headers)
   const results = []
