@@ -6,7 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { Sql } from 'postgres'
 import { errors as joseErrors } from 'jose'
 import type { JwtKeys } from '../shared/jwt.ts'
-import { readBody } from '../shared/http.ts'
+import { PayloadTooLargeError, readBody } from '../shared/http.ts'
 import { closest, fromPgError, isPgServerError, RestError, sendError } from './errors.ts'
 import { columnsOf, deleteSql, insertSql, parsePayload, type Payload, refuseUnfiltered, type Returning, updateSql } from './mutation.ts'
 import { openApiDocument } from './openapi.ts'
@@ -59,6 +59,7 @@ export async function handleRest(context: RestContext, req: IncomingMessage, res
   catch (error) {
     if (error instanceof RestError) return sendError(res, error)
     if (isPgServerError(error)) return sendError(res, fromPgError(error, caller !== undefined && caller.role !== context.settings.anonRole))
+    if (error instanceof PayloadTooLargeError) return sendError(res, new RestError(413, 'PGRST102', 'Request body too large', error.message))
     throw error
   }
 }
@@ -207,6 +208,15 @@ function rootRange(scope: RequestScope, query: QueryParams): Range | undefined {
   return range
 }
 
+/** The query string, the media type to answer with, and the preferences. */
+function parseRequest(scope: RequestScope, isRpcRead: boolean): { query: QueryParams, media: MediaChoice, prefs: Preferences } {
+  return {
+    query: parseQueryParams(scope.url.searchParams, isRpcRead),
+    media: negotiate(firstHeader(scope.req.headers.accept)),
+    prefs: parsePreferences(scope.req.headers.prefer),
+  }
+}
+
 function firstHeader(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value[0] : value
 }
@@ -218,9 +228,7 @@ function bodyKind(scope: RequestScope, media: MediaChoice): BodyKind {
 }
 
 async function readTable(scope: RequestScope, table: Table): Promise<Outcome> {
-  const query = parseQueryParams(scope.url.searchParams, false)
-  const media = negotiate(firstHeader(scope.req.headers.accept))
-  const prefs = parsePreferences(scope.req.headers.prefer)
+  const { query, media, prefs } = parseRequest(scope, false)
   const params = new Params()
   const ctx = newPlanContext(scope.cache, scope.schema, params, query)
   const root = planRead(ctx, { table, starColumns: null, from: qualifiedIdent(table.schema, table.name), alias: ident(table.name) }, query.select, [], table.name)
@@ -393,9 +401,7 @@ function locationHeader(table: Table, run: RunResult): string | undefined {
 }
 
 async function insertRows(scope: RequestScope, table: Table): Promise<Outcome> {
-  const query = parseQueryParams(scope.url.searchParams, false)
-  const media = negotiate(firstHeader(scope.req.headers.accept))
-  const prefs = parsePreferences(scope.req.headers.prefer)
+  const { query, media, prefs } = parseRequest(scope, false)
   const payload = await readPayload(scope, query.columns)
   const columns = columnsOf(table, payload.keys)
   const conflictColumns = query.onConflict ?? table.primaryKey
@@ -433,9 +439,7 @@ async function insertRows(scope: RequestScope, table: Table): Promise<Outcome> {
 }
 
 async function updateRows(scope: RequestScope, table: Table): Promise<Outcome> {
-  const query = parseQueryParams(scope.url.searchParams, false)
-  const media = negotiate(firstHeader(scope.req.headers.accept))
-  const prefs = parsePreferences(scope.req.headers.prefer)
+  const { query, media, prefs } = parseRequest(scope, false)
   const payload = await readPayload(scope, query.columns)
   const columns = columnsOf(table, payload.keys)
   const params = new Params()
@@ -450,9 +454,7 @@ async function updateRows(scope: RequestScope, table: Table): Promise<Outcome> {
 }
 
 async function deleteRows(scope: RequestScope, table: Table): Promise<Outcome> {
-  const query = parseQueryParams(scope.url.searchParams, false)
-  const media = negotiate(firstHeader(scope.req.headers.accept))
-  const prefs = parsePreferences(scope.req.headers.prefer)
+  const { query, media, prefs } = parseRequest(scope, false)
   const params = new Params()
   const where = planRootWhere(newPlanContext(scope.cache, scope.schema, params, query), table, ident(table.name))
   if (where.length === 0) throw refuseUnfiltered('DELETE')
@@ -484,9 +486,7 @@ function mutationResponse(scope: RequestScope, media: MediaChoice, prefs: Prefer
 
 /** PUT: insert or replace the one row the URL names by its whole primary key. */
 async function putRow(scope: RequestScope, table: Table): Promise<Outcome> {
-  const query = parseQueryParams(scope.url.searchParams, false)
-  const media = negotiate(firstHeader(scope.req.headers.accept))
-  const prefs = parsePreferences(scope.req.headers.prefer)
+  const { query, media, prefs } = parseRequest(scope, false)
   if (query.ranges.size) throw new RestError(400, 'PGRST114', 'limit/offset querystring parameters are not allowed for PUT')
   const rootFilters = query.filters.filter(entry => entry.path.length === 0)
   const keyValues = new Map<string, string>()
@@ -550,9 +550,7 @@ function routineShape(routine: Routine): { table: Table | null, starColumns: str
 
 async function callRoutine(scope: RequestScope, name: string): Promise<Outcome> {
   const isRead = readMethods.has(scope.method)
-  const query = parseQueryParams(scope.url.searchParams, isRead)
-  const media = negotiate(firstHeader(scope.req.headers.accept))
-  const prefs = parsePreferences(scope.req.headers.prefer)
+  const { query, media, prefs } = parseRequest(scope, isRead)
   const args = await rpcArguments(scope, query)
   const routine = findRoutine(scope.cache, scope.schema, name, args)
   const params = new Params()

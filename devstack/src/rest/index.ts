@@ -64,8 +64,13 @@ export const restModule: ModuleFactory = ({ config, jwt }) => {
     async start() {
       await reload()
       if (!cache) throw new Error('the REST schema cache could not be loaded')
+      let listening = false
       await sql.listen('pgrst', (payload) => {
         if (payload === '' || payload === 'reload schema') void reload()
+      }, () => {
+        // Notifications sent while the listener was reconnecting are lost: reload to catch up.
+        if (listening) void reload()
+        listening = true
       })
     },
     async stop() {

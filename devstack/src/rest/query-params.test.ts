@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest'
+import { thrown } from '../../../tests/helpers/thrown.ts'
 import { RestError } from './errors.ts'
 import { hasOperator, intersectRanges, parseFilter, parseLogic, parseOrder, parseQueryParams, parseRangeHeader, parseSelect } from './query-params.ts'
-
-function failure(run: () => unknown): RestError {
-  try {
-    run()
-  }
-  catch (error) {
-    if (error instanceof RestError) return error
-    throw error
-  }
-  throw new Error('expected a RestError')
-}
 
 describe('select', () => {
   it('reads columns, aliases, casts, JSON paths and aggregates', () => {
@@ -44,7 +34,7 @@ describe('select', () => {
   })
 
   it('answers PGRST100 with the position of the problem', () => {
-    const error = failure(() => parseSelect('id,name!hint'))
+    const error = thrown(RestError, () => parseSelect('id,name!hint'))
     expect(error.code).toBe('PGRST100')
     expect(error.status).toBe(400)
     expect(error.message).toBe('"failed to parse select parameter (id,name!hint)" (line 1, column 8)')
@@ -82,9 +72,9 @@ describe('filters', () => {
   })
 
   it('refuses unknown operators and bad is values', () => {
-    expect(failure(() => parseFilter('col', 'nope.1')).details).toMatch(/operator/)
-    expect(failure(() => parseFilter('col', 'is.maybe')).code).toBe('PGRST100')
-    expect(failure(() => parseFilter('col', 'eq(some).{1}')).code).toBe('PGRST100')
+    expect(thrown(RestError, () => parseFilter('col', 'nope.1')).details).toMatch(/operator/)
+    expect(thrown(RestError, () => parseFilter('col', 'is.maybe')).code).toBe('PGRST100')
+    expect(thrown(RestError, () => parseFilter('col', 'eq(some).{1}')).code).toBe('PGRST100')
     expect(hasOperator('plain value')).toBe(false)
     expect(hasOperator('gte.5')).toBe(true)
   })
@@ -144,7 +134,7 @@ describe('the whole query string', () => {
 
   it('ignores non-numeric limits and refuses negative ones with 416', () => {
     expect(parseQueryParams(new URLSearchParams('limit=abc'), false).ranges.size).toBe(0)
-    expect(failure(() => parseQueryParams(new URLSearchParams('limit=-1'), false)).status).toBe(416)
+    expect(thrown(RestError, () => parseQueryParams(new URLSearchParams('limit=-1'), false)).status).toBe(416)
   })
 })
 
@@ -153,7 +143,7 @@ describe('ranges', () => {
     expect(parseRangeHeader('0-9')).toEqual({ offset: 0, limit: 10 })
     expect(parseRangeHeader('5-')).toEqual({ offset: 5 })
     expect(parseRangeHeader('garbage')).toBeNull()
-    expect(failure(() => parseRangeHeader('9-2')).code).toBe('PGRST103')
+    expect(thrown(RestError, () => parseRangeHeader('9-2')).code).toBe('PGRST103')
     expect(intersectRanges({ offset: 2, limit: 10 }, { offset: 0, limit: 5 })).toEqual({ offset: 2, limit: 3 })
     expect(intersectRanges(undefined, { offset: 3 })).toEqual({ offset: 3 })
   })

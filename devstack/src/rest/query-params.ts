@@ -159,10 +159,11 @@ function run<T>(context: string, input: string, parse: (cursor: Cursor) => T): T
 
 const identifierChar = /[\p{L}0-9_ $]/u
 
-function identifier(cursor: Cursor): string {
+/** Letters, digits, `_`, `$` and spaces (trimmed): names and cast types. */
+function identifier(cursor: Cursor, expecting = 'field name (* or [a..z0..9_$])'): string {
   const start = cursor.pos
   while (!cursor.done && identifierChar.test(cursor.peek())) cursor.pos++
-  if (cursor.pos === start) cursor.fail(['field name (* or [a..z0..9_$])'])
+  if (cursor.pos === start) cursor.fail([expecting])
   return cursor.text.slice(start, cursor.pos).trim()
 }
 
@@ -198,7 +199,7 @@ function dashedWords(cursor: Cursor, word: (cursor: Cursor) => string): string {
 
 export function fieldName(cursor: Cursor): string {
   if (cursor.peek() === '"') return quotedValue(cursor)
-  return dashedWords(cursor, identifier)
+  return dashedWords(cursor, word => identifier(word))
 }
 
 function jsonKeyWord(cursor: Cursor): string {
@@ -241,10 +242,7 @@ function field(cursor: Cursor): Field {
 }
 
 function castIdentifier(cursor: Cursor): string {
-  const start = cursor.pos
-  while (!cursor.done && identifierChar.test(cursor.peek())) cursor.pos++
-  if (cursor.pos === start) cursor.fail(['letter or digit'])
-  return cursor.text.slice(start, cursor.pos).trim()
+  return identifier(cursor, 'letter or digit')
 }
 
 // --- select ---------------------------------------------------------------------------------
@@ -351,29 +349,27 @@ function firstNonSpace(cursor: Cursor): number {
   return i
 }
 
-/** Whether a `name:` alias can start here (a single colon before the item ends). */
-function hasAlias(cursor: Cursor): boolean {
+/** The first of `stops` ahead outside double quotes (a `::` cast is skipped as a pair), or ''. */
+function scanAhead(cursor: Cursor, stops: string): string {
   let quoted = false
   for (let i = cursor.pos; i < cursor.text.length; i++) {
     const char = cursor.text[i]!
     if (quoted && char === '\\') i++
     else if (char === '"') quoted = !quoted
-    else if (!quoted && (char === '(' || char === ',' || char === ')')) return false
-    else if (!quoted && char === ':') return cursor.text[i + 1] !== ':'
-  }
-  return false
-}
-
-/** The first of `(`, `,` or `)` ahead outside quotes: whether an item can be an embedding at all. */
-function nextDelimiter(cursor: Cursor): string {
-  let quoted = false
-  for (let i = cursor.pos; i < cursor.text.length; i++) {
-    const char = cursor.text[i]!
-    if (quoted && char === '\\') i++
-    else if (char === '"') quoted = !quoted
-    else if (!quoted && (char === '(' || char === ',' || char === ')')) return char
+    else if (!quoted && char === ':' && cursor.text[i + 1] === ':') i++
+    else if (!quoted && stops.includes(char)) return char
   }
   return ''
+}
+
+/** Whether a `name:` alias can start here (a single colon before the item ends). */
+function hasAlias(cursor: Cursor): boolean {
+  return scanAhead(cursor, '(,):') === ':'
+}
+
+/** Whether the item ahead can be an embedding at all (a `(` before it ends). */
+function nextDelimiter(cursor: Cursor): string {
+  return scanAhead(cursor, '(,)')
 }
 
 function selectItem(cursor: Cursor, depth: number): SelectItem {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { thrown } from '../../../tests/helpers/thrown.ts'
 import { RestError } from './errors.ts'
 import { columnsOf, insertSql, parsePayload, updateSql } from './mutation.ts'
 import { parseQueryParams } from './query-params.ts'
@@ -43,17 +44,6 @@ function plan(root: Table, search: string): { sql: string, count: string, values
   const node = planRead(ctx, { table: root, starColumns: null, from: qualifiedIdent('public', root.name), alias: ident(root.name) }, query.select, [], root.name)
   checkPaths(ctx)
   return { sql: renderRead(node, params), count: renderCount(node, params), values: params.values }
-}
-
-function restError(run: () => unknown): RestError {
-  try {
-    run()
-  }
-  catch (error) {
-    if (error instanceof RestError) return error
-    throw error
-  }
-  throw new Error('expected a RestError')
 }
 
 describe('values are always bound, names always quoted', () => {
@@ -117,10 +107,10 @@ describe('embedding', () => {
   })
 
   it('answers PGRST201 for an ambiguous and PGRST200 for an unknown relationship', () => {
-    const ambiguous = restError(() => plan(items, 'select=owners(name)'))
+    const ambiguous = thrown(RestError, () => plan(items, 'select=owners(name)'))
     expect([ambiguous.status, ambiguous.code]).toEqual([300, 'PGRST201'])
     expect(ambiguous.hint).toBe('Try changing \'owners\' to one of the following: \'owners!items_owner_id_fkey\', \'owners!items_reviewer_id_fkey\'. Find the desired relationship in the \'details\' key.')
-    const unknown = restError(() => plan(items, 'select=ownerz!owner_id(name)'))
+    const unknown = thrown(RestError, () => plan(items, 'select=ownerz!owner_id(name)'))
     expect([unknown.status, unknown.code, unknown.hint]).toEqual([400, 'PGRST200', 'Perhaps you meant \'owners\' instead of \'ownerz\'.'])
   })
 
@@ -129,18 +119,18 @@ describe('embedding', () => {
   })
 
   it('refuses filters on embeddings that are not selected, and other than is.null on an embedding', () => {
-    expect(restError(() => plan(owners, 'select=id&items.id=eq.1')).code).toBe('PGRST108')
-    expect(restError(() => plan(owners, 'select=id,items!owner_id(id)&items=eq.1')).code).toBe('PGRST120')
+    expect(thrown(RestError, () => plan(owners, 'select=id&items.id=eq.1')).code).toBe('PGRST108')
+    expect(thrown(RestError, () => plan(owners, 'select=id,items!owner_id(id)&items=eq.1')).code).toBe('PGRST120')
     expect(plan(owners, 'select=id,items!owner_id(id)&items=not.is.null').sql).toContain('"pgrst_1"."pgrst_1" IS NOT NULL')
   })
 
   it('refuses related order on a to-many embedding', () => {
-    expect(restError(() => plan(owners, 'select=id,items!owner_id(id)&order=items(id)')).code).toBe('PGRST118')
+    expect(thrown(RestError, () => plan(owners, 'select=id,items!owner_id(id)&order=items(id)')).code).toBe('PGRST118')
   })
 
   it('counts rows without `count` being a column, even with aggregates disabled', () => {
     expect(plan(owners, 'select=id,items!owner_id(count)').sql).toContain('SELECT pg_catalog.count(*) AS "count" FROM "public"."items"')
-    expect(restError(() => plan(owners, 'select=id.sum()')).code).toBe('PGRST123')
+    expect(thrown(RestError, () => plan(owners, 'select=id.sum()')).code).toBe('PGRST123')
   })
 })
 
@@ -154,9 +144,9 @@ describe('mutations', () => {
   })
 
   it('refuses unknown columns and objects with different keys', () => {
-    expect(restError(() => columnsOf(items, ['nope'])).code).toBe('PGRST204')
-    expect(restError(() => parsePayload('[{"a":1},{"b":2}]', undefined)).message).toBe('All object keys must match')
-    expect(restError(() => parsePayload('{"a":', undefined)).code).toBe('PGRST102')
+    expect(thrown(RestError, () => columnsOf(items, ['nope'])).code).toBe('PGRST204')
+    expect(thrown(RestError, () => parsePayload('[{"a":1},{"b":2}]', undefined)).message).toBe('All object keys must match')
+    expect(thrown(RestError, () => parsePayload('{"a":', undefined)).code).toBe('PGRST102')
   })
 
   it('puts root filters into the WHERE of an update', () => {
