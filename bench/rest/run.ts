@@ -6,7 +6,7 @@
 //   SUPABASE_URL=… SUPABASE_JWT_SECRET=… DB_URL=… node bench/rest/run.ts   (another stack)
 import { randomUUID } from 'node:crypto'
 import { mkdirSync, writeFileSync } from 'node:fs'
-import { availableParallelism, cpus } from 'node:os'
+import { availableParallelism, cpus, loadavg } from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { SignJWT } from 'jose'
@@ -135,7 +135,13 @@ async function main(): Promise<void> {
     query: `GET ${new URL(listUrl).pathname}${new URL(listUrl).search}`,
     dataset: `${owners * rowsPerOwner} rows, ${owners} owners; the caller owns ${rowsPerOwner}, RLS policy owner_id = (select auth.uid()), index (owner_id, created_at desc)`,
     target: apiUrl,
-    machine: { cpus: availableParallelism(), model: cpus()[0]?.model ?? 'unknown', node: process.version, note: 'load generator and server share the machine' },
+    machine: {
+      cpus: availableParallelism(),
+      model: cpus()[0]?.model ?? 'unknown',
+      node: process.version,
+      loadAverage1m: Math.round(loadavg()[0]! * 100) / 100,
+      note: 'load generator and server share the machine',
+    },
     measuredAt: new Date().toISOString(),
     results,
   }
@@ -146,7 +152,7 @@ async function main(): Promise<void> {
     '# REST benchmark',
     '',
     `${report.query} as a signed-in user; ${report.dataset}.`,
-    `Measured ${report.measuredAt} against ${report.target} on ${report.machine.cpus} CPUs (${report.machine.model}), Node ${report.machine.node}; ${report.machine.note}.`,
+    `Measured ${report.measuredAt} against ${report.target} on ${report.machine.cpus} CPUs (${report.machine.model}, load average ${report.machine.loadAverage1m} at the end), Node ${report.machine.node}; ${report.machine.note}.`,
     '',
     '| clients | req/s | p50 ms | p95 ms | p99 ms | requests | errors |',
     '|---|---|---|---|---|---|---|',

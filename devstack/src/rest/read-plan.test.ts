@@ -37,10 +37,10 @@ const cache: SchemaCache = {
   loadedAt: new Date(),
 }
 
-function plan(root: Table, search: string): { sql: string, count: string, values: string[] } {
+function plan(root: Table, search: string, aggregatesEnabled = false): { sql: string, count: string, values: string[] } {
   const params = new Params()
   const query = parseQueryParams(new URLSearchParams(search), false)
-  const ctx = newPlanContext(cache, 'public', params, query)
+  const ctx = newPlanContext({ ...cache, aggregatesEnabled }, 'public', params, query)
   const node = planRead(ctx, { table: root, starColumns: null, from: qualifiedIdent('public', root.name), alias: ident(root.name) }, query.select, [], root.name)
   checkPaths(ctx)
   return { sql: renderRead(node, params), count: renderCount(node, params), values: params.values }
@@ -131,6 +131,11 @@ describe('embedding', () => {
   it('counts rows without `count` being a column, even with aggregates disabled', () => {
     expect(plan(owners, 'select=id,items!owner_id(count)').sql).toContain('SELECT pg_catalog.count(*) AS "count" FROM "public"."items"')
     expect(thrown(RestError, () => plan(owners, 'select=id.sum()')).code).toBe('PGRST123')
+  })
+
+  it('groups by the other selected columns when aggregates are enabled', () => {
+    expect(plan(items, 'select=owner_id,total:id.count(),name.max()', true).sql)
+      .toBe('SELECT "items"."owner_id", pg_catalog.count("items"."id") AS "total", pg_catalog.max("items"."name") AS "max" FROM "public"."items" AS "items" GROUP BY "items"."owner_id"')
   })
 })
 
