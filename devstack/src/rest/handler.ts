@@ -12,7 +12,7 @@ import { columnsOf, deleteSql, insertSql, parsePayload, type Payload, refuseUnfi
 import { openApiDocument } from './openapi.ts'
 import { intersectRanges, parseQueryParams, parseRangeHeader, type QueryParams, type Range } from './query-params.ts'
 import { checkPaths, newPlanContext, planRead, planRootWhere, type ReadNode, renderCount, renderRead, sourceColumns, withoutRootConditions } from './read-plan.ts'
-import { type BodyFormat, type MediaChoice, negotiate, parsePreferences, preferenceApplied, type Preferences } from './request.ts'
+import { type MediaChoice, negotiate, parsePreferences, preferenceApplied, type Preferences } from './request.ts'
 import { callSql, findRoutine, type RpcArguments } from './rpc.ts'
 import { qualified, type Routine, type SchemaCache, type Table } from './schema-cache.ts'
 import { ident, Params, qualifiedIdent } from './sql-text.ts'
@@ -711,5 +711,3 @@ function plannedRows(plan: Array<{ 'QUERY PLAN': unknown }> | undefined): number
   const rows = parsed?.[0]?.Plan?.['Plan Rows']
   return typeof rows === 'number' ? rows : null
 }
-
-export type { BodyFormat }

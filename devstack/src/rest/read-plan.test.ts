@@ -11,10 +11,10 @@ import { extractParameters } from './statement.ts'
 
 function table(name: string, columns: Array<[string, string]>, primaryKey = ['id']): Table {
   const list: Column[] = columns.map(([columnName, type]) => ({
-    name: columnName, type, nullable: true, default: null, identity: '', generated: false, description: null, enumValues: null, baseType: type,
+    name: columnName, type, nullable: true, default: null, identity: '', description: null, enumValues: null,
   }))
   return {
-    oid: 0, schema: 'public', name, kind: 'r', isView: false, description: null, columns: list,
+    oid: 0, schema: 'public', name, description: null, columns: list,
     columnsByName: new Map(list.map(column => [column.name, column])), primaryKey, computed: new Map(), insertable: true, updatable: true, deletable: true,
   }
 }
@@ -34,7 +34,6 @@ const cache: SchemaCache = {
   routines: new Map(),
   roleSettings: new Map(),
   aggregatesEnabled: false,
-  loadedAt: new Date(),
 }
 
 function plan(root: Table, search: string, aggregatesEnabled = false): { sql: string, count: string, values: string[] } {

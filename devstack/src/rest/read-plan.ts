@@ -48,8 +48,8 @@ export interface ReadNode {
 
 interface EmbedNode extends ReadNode {
   relationship: Relationship
+  /** The key in the output and the name in embedding paths (alias or relation name). */
   selName: string
-  pathName: string
   lateral: string
   junctionAlias?: string
   joinType: JoinType
@@ -194,14 +194,12 @@ function planEmbed(ctx: PlanContext, parent: ReadNode, item: Extract<SelectItem,
   const target = relationship.foreignTable
   const n = ++ctx.nextAlias
   const selName = item.kind === 'relation' ? (item.alias ?? item.name) : item.name
-  const pathName = selName
   const alias = ident(`${target.name}_${n}`)
-  const child = planRead(ctx, { table: target, starColumns: null, from: qualifiedIdent(target.schema, target.name), alias }, item.children, [...path, pathName], target.name)
+  const child = planRead(ctx, { table: target, starColumns: null, from: qualifiedIdent(target.schema, target.name), alias }, item.children, [...path, selName], target.name)
   const embed: EmbedNode = {
     ...child,
     relationship,
     selName,
-    pathName,
     lateral: ident(`pgrst_${n}`),
     joinType: item.joinType ?? 'left',
     spread: item.kind === 'spread',
@@ -212,7 +210,7 @@ function planEmbed(ctx: PlanContext, parent: ReadNode, item: Extract<SelectItem,
 }
 
 function findEmbed(node: ReadNode, name: string): EmbedNode | undefined {
-  return node.embeds.find(embed => embed.pathName === name) ?? node.embeds.find(embed => embed.relationship.foreignTable.name === name)
+  return node.embeds.find(embed => embed.selName === name) ?? node.embeds.find(embed => embed.relationship.foreignTable.name === name)
 }
 
 function planFilter(node: ReadNode, filter: Filter, ctx: PlanContext): Condition {

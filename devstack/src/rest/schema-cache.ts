@@ -11,19 +11,14 @@ export interface Column {
   nullable: boolean
   default: string | null
   identity: '' | 'a' | 'd'
-  generated: boolean
   description: string | null
   enumValues: string[] | null
-  /** Base type name for the OpenAPI document (domains resolved). */
-  baseType: string
 }
 
 export interface Table {
   oid: number
   schema: string
   name: string
-  kind: string
-  isView: boolean
   description: string | null
   columns: Column[]
   columnsByName: Map<string, Column>
@@ -68,7 +63,6 @@ export interface Routine {
   params: RoutineParam[]
   volatility: 'v' | 's' | 'i'
   returnsSet: boolean
-  returnType: string
   /** The table (or composite type) a function returns rows of. */
   returnTable: Table | null
   /** Columns of `RETURNS TABLE (…)` / OUT parameters. */
@@ -86,13 +80,12 @@ export interface SchemaCache {
   routines: Map<string, Routine[]>
   roleSettings: Map<string, Array<[string, string]>>
   aggregatesEnabled: boolean
-  loadedAt: Date
 }
 
 export const qualified = (schema: string, name: string) => `${schema}\u0000${name}`
 
 interface RelationRow { oid: number, schema: string, name: string, kind: string, description: string | null, insertable: boolean, updatable: boolean, deletable: boolean }
-interface ColumnRow { relid: number, name: string, type: string, nullable: boolean, default: string | null, identity: string, generated: string, description: string | null, enum_values: string[] | null, base_type: string, attnum: number }
+interface ColumnRow { relid: number, name: string, type: string, nullable: boolean, default: string | null, identity: string, description: string | null, enum_values: string[] | null, attnum: number }
 interface ConstraintRow { name: string, type: string, relid: number, frelid: number, keys: number[], fkeys: number[] | null }
 interface ViewRow { relid: number, action: string }
 interface RoutineRow {
@@ -127,15 +120,13 @@ export async function loadSchemaCache(sql: Sql, schemas: string[]): Promise<Sche
     tx<ColumnRow[]>`
       select a.attrelid as relid, a.attname as name, format_type(a.atttypid, a.atttypmod) as type,
         not a.attnotnull as nullable, pg_get_expr(d.adbin, d.adrelid) as default,
-        a.attidentity::text as identity, a.attgenerated::text as generated,
-        col_description(a.attrelid, a.attnum) as description,
+        a.attidentity::text as identity, col_description(a.attrelid, a.attnum) as description,
         case when t.typtype = 'e' then array(select e.enumlabel::text from pg_enum e where e.enumtypid = t.oid order by e.enumsortorder) end as enum_values,
-        coalesce(bt.typname, t.typname)::text as base_type, a.attnum
+        a.attnum
       from pg_attribute a
       join pg_class c on c.oid = a.attrelid
       join pg_namespace n on n.oid = c.relnamespace
       join pg_type t on t.oid = a.atttypid
-      left join pg_type bt on t.typtype = 'd' and bt.oid = t.typbasetype
       left join pg_attrdef d on d.adrelid = a.attrelid and d.adnum = a.attnum
       where a.attnum > 0 and not a.attisdropped and c.relkind in ('r', 'v', 'm', 'f', 'p', 'c')
         and n.nspname not in ('pg_catalog', 'information_schema') and n.nspname not like 'pg_toast%'
@@ -180,7 +171,7 @@ export async function loadSchemaCache(sql: Sql, schemas: string[]): Promise<Sche
   const tables = new Map<string, Table>()
   for (const row of relations) {
     const table: Table = {
-      oid: row.oid, schema: row.schema, name: row.name, kind: row.kind, isView: row.kind === 'v' || row.kind === 'm',
+      oid: row.oid, schema: row.schema, name: row.name,
       description: row.description, columns: [], columnsByName: new Map(), primaryKey: [], computed: new Map(),
       insertable: row.insertable, updatable: row.updatable, deletable: row.deletable,
     }
@@ -193,8 +184,7 @@ export async function loadSchemaCache(sql: Sql, schemas: string[]): Promise<Sche
     if (!table) continue
     const column: Column = {
       name: row.name, type: row.type, nullable: row.nullable, default: row.default,
-      identity: row.identity as Column['identity'], generated: row.generated !== '',
-      description: row.description, enumValues: row.enum_values, baseType: row.base_type,
+      identity: row.identity as Column['identity'], description: row.description, enumValues: row.enum_values,
     }
     table.columns.push(column)
     table.columnsByName.set(row.name, column)
@@ -317,7 +307,6 @@ export async function loadSchemaCache(sql: Sql, schemas: string[]): Promise<Sche
       params,
       volatility: row.volatility as Routine['volatility'],
       returnsSet: row.returns_set,
-      returnType: row.return_type,
       returnTable,
       outColumns: returnsRecordColumns ? outs.map(arg => ({ name: arg.name, type: arg.type, mode: arg.mode as RoutineParam['mode'], hasDefault: false })) : [],
       returnsScalar: !returnTable && !returnsRecordColumns && row.return_type !== 'void',
@@ -349,7 +338,6 @@ export async function loadSchemaCache(sql: Sql, schemas: string[]): Promise<Sche
     routines: routineMap,
     roleSettings: new Map([...settings].map(([role, list]) => [role, list.filter(([key]) => !key.startsWith('pgrst.') && key !== 'default_transaction_isolation')])),
     aggregatesEnabled: inDatabaseConfig.get('pgrst.db_aggregates_enabled') === 'true',
-    loadedAt: new Date(),
   }
 }
 
