@@ -1,10 +1,13 @@
 // Vitest projects, one per tier: `unit` (pure logic, no services); `contract` (supabase-js
-// against the running API: the devstack, or a real Supabase named by SUPABASE_URL and keys).
-// Later tiers add `nuxt` and `integration` here.
+// against the running API: the devstack, or a real Supabase named by SUPABASE_URL and keys);
+// `integration` (flows across services, same targets). Later tiers add `nuxt` here.
 import { defineConfig } from 'vitest/config'
 
 export default defineConfig({
   test: {
+    // Test files mostly wait on the API, not the CPU: run two at a time even on 2 cores (vitest
+    // would use one), so the integration project's wait for pg_cron's minute overlaps the rest.
+    maxWorkers: 2,
     projects: [
       {
         test: {
@@ -18,6 +21,16 @@ export default defineConfig({
           name: 'contract',
           environment: 'node',
           include: ['tests/contract/**/*.test.ts'],
+          testTimeout: 20_000,
+          hookTimeout: 30_000,
+        },
+      },
+      {
+        test: {
+          name: 'integration',
+          environment: 'node',
+          include: ['tests/integration/**/*.test.ts'],
+          globalSetup: ['tests/integration/scheduled-heartbeat.setup.ts'],
           testTimeout: 20_000,
           hookTimeout: 30_000,
         },

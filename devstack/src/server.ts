@@ -29,7 +29,8 @@ export async function startDevstack(config: DevstackConfig): Promise<RunningDevs
   })
 
   console.log(`Devstack (${config.instance}) for development and tests only — never expose it. API ${config.apiUrl}`)
-  writeFileSync(stateFile(config), JSON.stringify({ pid: process.pid, apiUrl: config.apiUrl, startedAt: new Date().toISOString() }))
+  const services = modules.flatMap(module => module.describe?.() ?? [])
+  writeFileSync(stateFile(config), JSON.stringify({ pid: process.pid, apiUrl: config.apiUrl, startedAt: new Date().toISOString(), services }))
 
   let stopping: Promise<void> | undefined
   const stop = () => {

@@ -58,6 +58,10 @@ export function createGateway(config: DevstackConfig, services: HttpService[]): 
     }
   })
 
+  // Node ends any request still being received after 5 minutes; a 200 MiB upload from a slow
+  // network may need longer. The header timeout still guards against idle connections.
+  server.requestTimeout = 0
+
   server.on('upgrade', (req, socket, head) => {
     const match = route(req.url ?? '/')
     if (!match?.service.upgrade) {
