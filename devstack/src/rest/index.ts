@@ -76,7 +76,7 @@ export const restModule: ModuleFactory = ({ config, jwt }) => {
     async stop() {
       await sql.end({ timeout: 5 })
     },
-    describe: () => [`REST      ${config.apiUrl}/rest/v1 (PostgREST v14 twin; schemas ${settings.schemas.join(', ')})`],
+    describe: () => [`rest       ${config.apiUrl}/rest/v1 (PostgREST v14 twin, schemas ${settings.schemas.join(', ')})`],
     services: [{
       prefix: '/rest/v1',
       handle: (req, res, path) => handleRest(context, req, res, path),
