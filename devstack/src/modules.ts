@@ -9,6 +9,7 @@ import { mailModule } from './mail/index.ts'
 import { netModule } from './net/index.ts'
 import type { JwtKeys } from './shared/jwt.ts'
 import { realtime } from './realtime/index.ts'
+import { restModule } from './rest/index.ts'
 import { storageModule } from './storage/index.ts'
 
 export interface DevstackContext {
@@ -28,4 +29,4 @@ export interface DevstackModule {
 export type ModuleFactory = (context: DevstackContext) => Promise<DevstackModule> | DevstackModule
 
 // Mail first: Auth sends through its SMTP sink.
-export const moduleFactories: ModuleFactory[] = [mailModule, authModule, storageModule, realtime, functionsModule, netModule]
+export const moduleFactories: ModuleFactory[] = [mailModule, authModule, restModule, storageModule, realtime, functionsModule, netModule]
