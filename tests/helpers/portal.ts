@@ -7,20 +7,22 @@ import { createHash, randomUUID } from 'node:crypto'
 import type { RealtimeChannel, SupabaseClient } from '@supabase/supabase-js'
 import { Secret, TOTP } from 'otpauth'
 import { expect } from 'vitest'
-import { authClient, createTestUser, latestMail, signedInClient, type TestUser } from './auth.ts'
+import { authClient, createTestUser, latestMail, signedInClient, testIp, type TestUser } from './auth.ts'
 import { db } from './personas.ts'
 import { refusedJoin } from './realtime.ts'
 
 export interface PortalUser extends TestUser {
   /** supabase-js signed in as this user (its own session). */
   client: SupabaseClient
+  /** The address its client sends as X-Forwarded-For. */
+  ip: string
 }
 
 const signedInClients = new Set<SupabaseClient>()
 
 /** Another session of the same account, as a second device would have. */
-export async function newSession(user: TestUser): Promise<SupabaseClient> {
-  const client = await signedInClient(user)
+export async function newSession(user: TestUser, ip = testIp()): Promise<SupabaseClient> {
+  const client = await signedInClient(user, ip)
   signedInClients.add(client)
   return client
 }
@@ -29,7 +31,8 @@ export async function newSession(user: TestUser): Promise<SupabaseClient> {
 export async function portalUser(label: string, options: { createdDaysAgo?: number } = {}): Promise<PortalUser> {
   const user = await createTestUser(label, { display_name: `${label} (Test)` })
   if (options.createdDaysAgo) await backdate(user, options.createdDaysAgo)
-  return { ...user, client: await newSession(user) }
+  const ip = testIp()
+  return { ...user, ip, client: await newSession(user, ip) }
 }
 
 export async function backdate(user: TestUser, days: number): Promise<void> {

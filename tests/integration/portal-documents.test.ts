@@ -1,7 +1,9 @@
 // Documents as the app moves them: create_document_upload → Storage upload as the user →
 // complete_document_upload; the release gate for staff uploads; and downloads only through
 // document_download_url (audited) → createSignedUrl as the user → the bytes, checked by SHA-256.
+import { createClient } from '@supabase/supabase-js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { testEnv } from '../helpers/env.ts'
 import { closeDb, db } from '../helpers/personas.ts'
 import {
   call, clientUser, closePortalClients, newClient, newMatter, refusal, sha256, staffMember, uploadDocument, visibleIds,
@@ -107,6 +109,22 @@ describe('downloads', () => {
     const events = await db()<Array<{ actor_id: string, details: { sha256: string, matter_id: string } }>>`
       select actor_id, details from ops.audit_events where action = 'document.downloaded' and entity_id = ${document.id}`
     expect(events).toEqual([{ actor_id: clientA.id, details: expect.objectContaining({ sha256: sha256(document.bytes), matter_id: matterA.id }) }])
+  })
+
+  it('are audited with the caller\'s address: the forwarded one, else the connection\'s', async () => {
+    const document = await uploadDocument(clientA, matterA, 'Adressnachweis.txt')
+    await downloadTicket(clientA, document.id)
+    // A browser sends no X-Forwarded-For; the gateway in front of PostgREST adds the peer address.
+    const browser = createClient(testEnv.supabaseUrl, testEnv.anonKey, { auth: { persistSession: false, autoRefreshToken: false } })
+    expect((await browser.auth.signInWithPassword({ email: clientA.email, password: clientA.password })).error).toBeNull()
+    expect((await browser.rpc('document_download_url', { document_id: document.id })).error).toBeNull()
+
+    const events = await db()<Array<{ ip: string | null }>>`
+      select host(ip) as ip from ops.audit_events where action = 'document.downloaded' and entity_id = ${document.id} order by id`
+    expect(events).toHaveLength(2)
+    expect(events[0]!.ip).toBe(clientA.ip)
+    expect(events[1]!.ip).not.toBeNull()
+    if (testEnv.isDevstack) expect(events[1]!.ip).toBe('127.0.0.1')
   })
 
   it('get a garbled name from supabase-js\'s `download` option, which is why the app appends the name itself', async () => {
