@@ -227,10 +227,16 @@ export async function assuranceLevel(client: SupabaseClient): Promise<string | n
  * A private channel of this session. The current token is handed to Realtime first: supabase-js
  * does it on sign-in, but not after an MFA step-up.
  */
-export async function privateChannel(client: SupabaseClient, topic: string, options: { ack?: boolean } = {}): Promise<RealtimeChannel> {
+export async function privateChannel(client: SupabaseClient, topic: string, options: { ack?: boolean, presenceKey?: string } = {}): Promise<RealtimeChannel> {
   await client.realtime.setAuth()
   signedInClients.add(client)
-  return client.channel(topic, { config: { private: true, ...(options.ack ? { broadcast: { ack: true } } : {}) } })
+  return client.channel(topic, {
+    config: {
+      private: true,
+      ...(options.ack ? { broadcast: { ack: true } } : {}),
+      ...(options.presenceKey ? { presence: { key: options.presenceKey } } : {}),
+    },
+  })
 }
 
 /** The reason Realtime gives for refusing this session's join of a private topic. */

@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { closeDb } from '../helpers/personas.ts'
 import {
-  call, clientUser, closePortalClients, joinRefusal, newClient, privateChannel, staffMember, unauthorizedJoin, within,
+  anonymous, call, clientUser, closePortalClients, joinRefusal, newClient, privateChannel, staffMember, unauthorizedJoin, within,
   type Client, type PortalUser,
 } from '../helpers/portal.ts'
 import { Inbox, subscribed, type BroadcastMessage } from '../helpers/realtime.ts'
@@ -83,6 +83,26 @@ describe('threads', () => {
     expect(await kinds(bystander)).toEqual([])
   })
 
+  it('let authors edit their own messages only', async () => {
+    const id = await startThread('Korrektur')
+    const message = await post(owner, id, 'Termin am Dienstag')
+    const foreign = await participant.client.from('messages').update({ body: 'Termin abgesagt' }).eq('id', message.id).select()
+    expect(foreign).toMatchObject({ error: null, data: [] })
+    const own = await owner.client.from('messages').update({ body: 'Termin am Mittwoch' }).eq('id', message.id).select('body, edited_at').single()
+    expect(own.data).toEqual({ body: 'Termin am Mittwoch', edited_at: expect.any(String) })
+    expect(await bodies(participant, id)).toEqual(['Guten Tag, eine Frage zur Akte.', 'Termin am Mittwoch'])
+  })
+
+  it('are seen by all staff, who read the messages once they join', async () => {
+    const colleague = await staffMember('chat-colleague')
+    const id = await startThread('Vertretung')
+    expect(await colleague.client.from('conversations').select('id').eq('id', id)).toMatchObject({ data: [{ id }] })
+    expect(await bodies(colleague, id)).toEqual([])
+    const joined = await colleague.client.from('conversation_participants').insert({ conversation_id: id, user_id: colleague.id })
+    expect(joined.error).toBeNull()
+    expect(await bodies(colleague, id)).toEqual(['Guten Tag, eine Frage zur Akte.'])
+  })
+
   it('refuse participants who may not see the client', async () => {
     const { status, error } = await owner.client.rpc('start_conversation', {
       kind: 'thread', subject: 'Mit Fremden', client_id: client.id, participant_ids: [outsider.id],
@@ -125,10 +145,23 @@ describe('realtime on conversation:<id>', () => {
     expect((await within(typing.next(), 'typing')).payload).toEqual({ user_id: participant.id })
   })
 
-  it('refuses the joins of a co-user who does not take part and of another client', async () => {
+  it('shows who is online to the participants', async () => {
+    const id = await startThread('Anwesenheit')
+    const topic = `conversation:${id}`
+    const ownerChannel = await privateChannel(owner.client, topic, { presenceKey: owner.id })
+    const joins = new Inbox<string>()
+    ownerChannel.on('presence', { event: 'join' }, ({ key }) => joins.push(key))
+    await within(subscribed(ownerChannel), 'owner join')
+    const participantChannel = await within(subscribed(await privateChannel(participant.client, topic, { presenceKey: participant.id })), 'participant join')
+    expect(await participantChannel.track({ online_at: 'now' })).toBe('ok')
+    await within(joins.next(key => key === participant.id), 'presence join')
+    expect(ownerChannel.presenceState()[participant.id]).toEqual([expect.objectContaining({ online_at: 'now' })])
+  })
+
+  it('refuses the joins of a co-user who does not take part, of another client and of the anonymous key', async () => {
     const id = await startThread('Vertraulich')
     const topic = `conversation:${id}`
-    expect(await Promise.all([joinRefusal(bystander.client, topic), joinRefusal(outsider.client, topic)]))
-      .toEqual([unauthorizedJoin(topic), unauthorizedJoin(topic)])
+    expect(await Promise.all([joinRefusal(bystander.client, topic), joinRefusal(outsider.client, topic), joinRefusal(anonymous(), topic)]))
+      .toEqual([unauthorizedJoin(topic), unauthorizedJoin(topic), unauthorizedJoin(topic)])
   })
 })

@@ -4,9 +4,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { closeDb, db } from '../helpers/personas.ts'
 import {
-  call, clientUser, closePortalClients, invitationToken, newClient, newMatter, portalUser, refusal, staffMember,
-  uploadDocument, visibleIds, type Client, type Matter, type PortalUser, type UploadedDocument,
+  call, clientUser, closePortalClients, invitationToken, newClient, newMatter, portalUser, privateChannel, refusal,
+  staffMember, uploadDocument, visibleIds, within, type Client, type Matter, type PortalUser, type UploadedDocument,
 } from '../helpers/portal.ts'
+import { Inbox } from '../helpers/realtime.ts'
 
 let staff: PortalUser
 let client: Client
@@ -110,18 +111,36 @@ describe('a guest invited by the client into one matter', () => {
       .toEqual({ status: 400, code: 'P0001', message: 'forbidden' })
   })
 
-  it('loses access with the next request once the client removes it', async () => {
+  it('loses access with the next request once the client removes it, and its channel with its next token', async () => {
     const ticket = await call<{ id: string }>(guest.client, 'open_ticket', { subject: 'Frage zum Auftrag', body: 'Bis wann?', matter_id: matters[0].id })
+    const conversation = await call<string>(owner.client, 'start_conversation', {
+      kind: 'thread', subject: 'Gutachten', matter_id: matters[0].id, participant_ids: [guest.id], first_message: 'Willkommen',
+    })
     expect(await visibleIds(guest.client, 'tickets')).toEqual([ticket.id])
+    expect(await visibleIds(guest.client, 'conversations')).toEqual([conversation])
+    expect(await visibleIds(guest.client, 'notifications')).toHaveLength(1)
+    const system = new Inbox<{ status: string, message: string }>()
+    const statuses = new Inbox<string>()
+    ;(await privateChannel(guest.client, `conversation:${conversation}`)).on('system', {}, system.push).subscribe(status => statuses.push(status))
+    await within(statuses.next(status => status === 'SUBSCRIBED'), 'guest join')
 
     const { error } = await owner.client.from('matter_members').delete().eq('matter_id', matters[0].id).eq('user_id', guest.id)
     expect(error).toBeNull()
     expect(await visibleIds(guest.client, 'matters')).toEqual([])
     expect(await visibleIds(guest.client, 'documents')).toEqual([])
     expect(await visibleIds(guest.client, 'tickets')).toEqual([])
+    expect(await visibleIds(guest.client, 'conversations')).toEqual([])
+    expect(await visibleIds(guest.client, 'notifications')).toEqual([])
     expect(await refusal(guest.client, 'document_download_url', { document_id: inGuestMatter.id }))
       .toEqual({ status: 400, code: 'P0001', message: 'document_not_found' })
     expect(await refusal(guest.client, 'open_ticket', { subject: 'Noch da?', body: 'Hallo', matter_id: matters[0].id }))
       .toEqual({ status: 400, code: 'P0001', message: 'matter_not_found' })
+
+    // An open channel is checked again when the client hands Realtime its next token. (A refresh
+    // within the same second as the sign-in returns the very same token, so sign in anew.)
+    expect((await guest.client.auth.signInWithPassword({ email: guest.email, password: guest.password })).error).toBeNull()
+    expect(await within(system.next(message => message.status === 'error'), 'the channel\'s closing notice'))
+      .toMatchObject({ message: `You do not have permissions to read from this Channel topic: conversation:${conversation}` })
+    await within(statuses.next(status => status === 'CLOSED'), 'the channel closing')
   })
 })

@@ -6,10 +6,9 @@ import type { SupabaseClient } from '@supabase/supabase-js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { closeDb } from '../helpers/personas.ts'
 import {
-  assuranceLevel, Authenticator, backdate, call, clientUser, closePortalClients, emailCode, enrolTotp, joinRefusal,
-  newClient, newMatter, newSession, privateChannel, refusal, sha256, sorted, staffMember, stepUp, unauthorizedJoin,
-  uploadDocument, visibleIds, within,
-  type Client, type Matter, type PortalUser, type UploadedDocument,
+  assuranceLevel, backdate, call, clientUser, closePortalClients, emailCode, enrolTotp, joinRefusal, newClient,
+  newMatter, newSession, privateChannel, refusal, sha256, sorted, staffMember, stepUp, unauthorizedJoin, uploadDocument,
+  visibleIds, within, type Authenticator, type Client, type Matter, type PortalUser, type UploadedDocument,
 } from '../helpers/portal.ts'
 import { subscribed } from '../helpers/realtime.ts'
 
@@ -123,6 +122,8 @@ describe('a TOTP user signed in with its password only (aal1)', () => {
     expect(await assuranceLevel(passwordOnly)).toBe('aal1')
     await expectGateClosed(passwordOnly, user)
     expect(await accessState(passwordOnly)).toMatchObject({ access_allowed: false, step_up_required: true, has_factor: true })
+    // The e-mail factor is no way around TOTP: adding it needs a verified session.
+    expect(await refusal(passwordOnly, 'request_email_code')).toEqual({ status: 400, code: 'P0001', message: 'mfa_required' })
     const { data, error } = await passwordOnly.storage.from('documents').createSignedUrl(world.document.path, 60)
     expect(data).toBeNull()
     expect(error).toMatchObject({ statusCode: '404', message: 'Object not found' })

@@ -26,6 +26,7 @@ let guest: PortalUser
 /** What the guest in matter A1 should see: the rows of that matter only. */
 let guestView: { tickets: string[], documents: string[], conversations: string[] }
 let draftPageForA: string
+let groupOfA: string
 let ticketWithNote: string
 let internalNote: string
 
@@ -34,7 +35,7 @@ async function openTicket(user: PortalUser, subject: string, matter?: Matter): P
   return ticket.id
 }
 
-async function publishedPage(title: string, audience: { client_id: string }, published = true): Promise<string> {
+async function publishedPage(title: string, audience: { client_id: string } | { group_id: string }, published = true): Promise<string> {
   const { data, error } = await staff.client.from('pages').insert({ title: uniqueName(title), body: '# Hinweis', published }).select('id').single()
   if (error) throw error
   const added = await staff.client.from('page_audiences').insert({ page_id: data.id, ...audience })
@@ -68,6 +69,12 @@ beforeAll(async () => {
   a.pages.push(await publishedPage('Neuigkeiten für A', { client_id: a.client.id }))
   b.pages.push(await publishedPage('Neuigkeiten für B', { client_id: b.client.id }))
   draftPageForA = await publishedPage('Entwurf für A', { client_id: a.client.id }, false)
+  const group = await staff.client.from('client_groups').insert({ name: uniqueName('Branche Bau') }).select('id').single()
+  if (group.error) throw group.error
+  groupOfA = group.data.id as string
+  const grouped = await staff.client.from('client_group_members').insert({ group_id: groupOfA, client_id: a.client.id })
+  if (grouped.error) throw grouped.error
+  a.pages.push(await publishedPage('Rundschreiben an die Gruppe', { group_id: groupOfA }))
 
   const thread = (owner: PortalUser, client: Client, subject: string, extra: Record<string, unknown> = {}) =>
     call<string>(owner.client, 'start_conversation', { kind: 'thread', subject, client_id: client.id, participant_ids: [staff.id], first_message: 'Guten Tag', ...extra })
@@ -103,6 +110,19 @@ describe('client users see their own client only', () => {
   it('sees its own client and nobody else\'s', async () => {
     expect(await visibleIds(a.owner.client, 'clients')).toEqual([a.client.id])
     expect(await visibleIds(b.owner.client, 'clients')).toEqual([b.client.id])
+  })
+
+  it('sees its client\'s group, which the other client does not', async () => {
+    expect(await visibleIds(a.owner.client, 'client_groups')).toEqual([groupOfA])
+    expect(await visibleIds(b.owner.client, 'client_groups')).toEqual([])
+  })
+
+  it('sees the profiles of people it shares something with and of staff, not the other client\'s', async () => {
+    const people = [a.owner.id, b.owner.id, guest.id, staff.id]
+    const profiles = (user: PortalUser) => visibleIds(user.client, 'profiles', { column: 'id', values: people })
+    expect(await profiles(a.owner)).toEqual(sorted([a.owner.id, guest.id, staff.id]))
+    expect(await profiles(b.owner)).toEqual(sorted([b.owner.id, staff.id]))
+    expect(await profiles(guest)).toEqual(sorted([a.owner.id, guest.id, staff.id]))
   })
 
   it('does not see unpublished pages addressed to its client', async () => {
@@ -145,6 +165,13 @@ describe('the anonymous key', () => {
     expect(data).toBeNull()
     expect(error?.code).toBe('42501')
     expect(status).toBe(401)
+  })
+
+  it('gets no document from Storage', async () => {
+    const [path] = await db()<Array<{ storage_path: string }>>`select storage_path from public.documents where id = ${a.documents[0]!}`
+    const { data, error } = await anonymous().storage.from('documents').download(path!.storage_path)
+    expect(data).toBeNull()
+    expect(error).toMatchObject({ status: 400 })
   })
 })
 
