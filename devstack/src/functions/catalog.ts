@@ -75,7 +75,9 @@ const passedThrough = /^(HOME|PATH|TMPDIR|TZ|LANG|DENO_\w+|NPM_CONFIG_\w+|HTTPS?
 /**
  * The environment of every worker, as `supabase functions serve` sets it (serve.go), pointed at
  * this devstack: API origin, keys, direct database URL, JWKS, plus the devstack's SMTP sink
- * (SMTP_HOST/SMTP_PORT win over secrets, so no mail leaves the machine).
+ * (SMTP_HOST/SMTP_PORT win over secrets, so no mail leaves the machine). Defaults that secrets may
+ * override: the portal's URL (auth site_url, as self-hosted Supabase's SITE_URL) and the sender
+ * address of `[local_smtp]`.
  */
 export function functionEnv(config: DevstackConfig, jwt: JwtKeys, root = functionsRoot(config)): Record<string, string> {
   const inherited = Object.fromEntries(
@@ -83,6 +85,8 @@ export function functionEnv(config: DevstackConfig, jwt: JwtKeys, root = functio
   )
   return {
     ...inherited,
+    SITE_URL: config.siteUrl,
+    SMTP_ADMIN_EMAIL: tomlValue(config.toml, 'local_smtp.admin_email', 'portal@localhost'),
     ...readSecrets(config, root),
     SUPABASE_URL: config.apiUrl,
     SUPABASE_ANON_KEY: config.anonKey,
