@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path'
 import { parseEnv } from 'node:util'
 import { type DevstackConfig, dbUrl, tomlValue } from '../config.ts'
 import type { JwtKeys } from '../shared/jwt.ts'
+import { smtpEnv } from '../shared/smtp.ts'
 
 export interface EdgeFunction {
   name: string
@@ -95,8 +96,7 @@ export function functionEnv(config: DevstackConfig, jwt: JwtKeys, root = functio
     SUPABASE_PUBLISHABLE_KEYS: JSON.stringify({ default: config.publishableKey }),
     SUPABASE_SECRET_KEYS: JSON.stringify({ default: config.secretKey }),
     SUPABASE_JWKS: JSON.stringify(jwt.jwks),
-    SMTP_HOST: '127.0.0.1',
-    SMTP_PORT: String(config.ports.smtp),
+    ...smtpEnv(config),
     NO_COLOR: '1',
   }
 }
