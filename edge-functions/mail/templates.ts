@@ -72,8 +72,9 @@ function secret(mail: OutboxMail, key: string): string {
   return value
 }
 
-function invitationAction(mail: OutboxMail, say: Phrasing, context: RenderContext): Pick<MailContent, 'action' | 'notes'> {
-  const { t } = say
+/** What every invitation says besides its first paragraphs: the link, how it goes on, until when. */
+function invitationMail(mail: OutboxMail, say: Phrasing, context: RenderContext, paragraphs: string[]): MailContent {
+  const { t, firm } = say
   const invitation = context.invitation
   if (!invitation) throw new Error(`${mail.template}: no invitation link`)
   const expiresAt = text(mail.data, 'expires_at')
@@ -90,6 +91,9 @@ function invitationAction(mail: OutboxMail, say: Phrasing, context: RenderContex
   notes.push(t('Falls Sie keine Einladung erwartet haben, können Sie diese E-Mail ignorieren.',
     'If you did not expect an invitation, you can ignore this e-mail.'))
   return {
+    subject: t(`Einladung in das Mandantenportal – ${firm}`, `Invitation to the client portal – ${firm}`),
+    name: text(mail.data, 'invitee_name'),
+    paragraphs,
     action: {
       label: invitation.accountSetup
         ? t('Einladung annehmen und Passwort festlegen', 'Accept the invitation and set your password')
@@ -99,8 +103,6 @@ function invitationAction(mail: OutboxMail, say: Phrasing, context: RenderContex
     notes,
   }
 }
-
-const invitationSubject = ({ t, firm }: Phrasing) => t(`Einladung in das Mandantenportal – ${firm}`, `Invitation to the client portal – ${firm}`)
 
 const templates: Record<string, Template> = {
   mfa_email_code(mail, say) {
@@ -129,36 +131,26 @@ const templates: Record<string, Template> = {
     const { t, firm } = say
     const client = requiredText(mail.data, 'client_name', mail.template)
     const inviter = text(mail.data, 'inviter_name')
-    return {
-      subject: invitationSubject(say),
-      name: text(mail.data, 'invitee_name'),
-      paragraphs: [
-        inviter
-          ? t(`${inviter} hat Sie eingeladen, das Mandantenportal für ${client} zu nutzen.`, `${inviter} has invited you to use the client portal for ${client}.`)
-          : t(`Sie sind eingeladen, das Mandantenportal für ${client} zu nutzen.`, `You have been invited to use the client portal for ${client}.`),
-        t(`Über das Portal tauschen Sie mit ${firm} Nachrichten und Dokumente sicher aus.`,
-          `In the portal you exchange messages and documents with ${firm} securely.`),
-      ],
-      ...invitationAction(mail, say, context),
-    }
+    return invitationMail(mail, say, context, [
+      inviter
+        ? t(`${inviter} hat Sie eingeladen, das Mandantenportal für ${client} zu nutzen.`, `${inviter} has invited you to use the client portal for ${client}.`)
+        : t(`Sie sind eingeladen, das Mandantenportal für ${client} zu nutzen.`, `You have been invited to use the client portal for ${client}.`),
+      t(`Über das Portal tauschen Sie mit ${firm} Nachrichten und Dokumente sicher aus.`,
+        `In the portal you exchange messages and documents with ${firm} securely.`),
+    ])
   },
 
   matter_invitation(mail, say, context) {
     const { t, firm } = say
     const matter = requiredText(mail.data, 'matter_title', mail.template)
     const inviter = text(mail.data, 'inviter_name')
-    return {
-      subject: invitationSubject(say),
-      name: text(mail.data, 'invitee_name'),
-      paragraphs: [
-        inviter
-          ? t(`${inviter} hat Sie zur Akte „${matter}“ im Mandantenportal eingeladen.`, `${inviter} has invited you to the matter “${matter}” in the client portal.`)
-          : t(`Sie sind zur Akte „${matter}“ im Mandantenportal eingeladen.`, `You have been invited to the matter “${matter}” in the client portal.`),
-        t(`Dort tauschen Sie mit ${firm} und den Beteiligten Nachrichten und Dokumente zu dieser Akte sicher aus. Sie sehen nur, was zu dieser Akte gehört.`,
-          `There you exchange messages and documents about this matter securely with ${firm} and the others involved. You only see what belongs to this matter.`),
-      ],
-      ...invitationAction(mail, say, context),
-    }
+    return invitationMail(mail, say, context, [
+      inviter
+        ? t(`${inviter} hat Sie zur Akte „${matter}“ im Mandantenportal eingeladen.`, `${inviter} has invited you to the matter “${matter}” in the client portal.`)
+        : t(`Sie sind zur Akte „${matter}“ im Mandantenportal eingeladen.`, `You have been invited to the matter “${matter}” in the client portal.`),
+      t(`Dort tauschen Sie mit ${firm} und den Beteiligten Nachrichten und Dokumente zu dieser Akte sicher aus. Sie sehen nur, was zu dieser Akte gehört.`,
+        `There you exchange messages and documents about this matter securely with ${firm} and the others involved. You only see what belongs to this matter.`),
+    ])
   },
 
   staff_invitation(mail, say, context) {
@@ -166,15 +158,10 @@ const templates: Record<string, Template> = {
     const inviter = text(mail.data, 'inviter_name')
     const admin = text(mail.data, 'role') === 'admin'
     const invited = inviter ? t(`${inviter} hat Sie`, `${inviter} has invited you`) : t('Sie wurden', 'You have been invited')
-    return {
-      subject: invitationSubject(say),
-      name: text(mail.data, 'invitee_name'),
-      paragraphs: [
-        t(`${invited} als Teil des Kanzleiteams (${firm}) in das Mandantenportal eingeladen${admin ? ', mit Administrationsrechten' : ''}.`,
-          `${invited} to the client portal as a member of the ${firm} team${admin ? ', with administration rights' : ''}.`),
-      ],
-      ...invitationAction(mail, say, context),
-    }
+    return invitationMail(mail, say, context, [
+      t(`${invited} als Teil des Kanzleiteams (${firm}) in das Mandantenportal eingeladen${admin ? ', mit Administrationsrechten' : ''}.`,
+        `${invited} to the client portal as a member of the ${firm} team${admin ? ', with administration rights' : ''}.`),
+    ])
   },
 
   second_factor_reset(mail, say, context) {
