@@ -1,17 +1,13 @@
 import assert from 'node:assert/strict'
+import { postJson } from '../_shared/test-requests.ts'
 import { heartbeat, type RecordHeartbeat } from './heartbeat.ts'
 
-const token = (role: string) => `Bearer e30.${btoa(JSON.stringify({ role })).replace(/=+$/, '')}.signature`
 const recorded: string[] = []
 const record: RecordHeartbeat = async (job) => {
   recorded.push(job)
   return { id: '1', job, received_at: '2026-11-27 10:00:00+00' }
 }
-const post = (role: string, body: unknown) => new Request('http://localhost/heartbeat', {
-  method: 'POST',
-  headers: { 'Authorization': token(role), 'Content-Type': 'application/json' },
-  body: JSON.stringify(body),
-})
+const post = (role: string, body: unknown) => postJson('http://localhost/heartbeat', { role }, body)
 
 Deno.test('heartbeat records the job named by a service-role caller', async () => {
   const response = await heartbeat(post('service_role', { job: 'nightly' }), record)

@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto'
 import { decodeJwt } from 'jose'
 import { Secret, TOTP } from 'otpauth'
 import { afterAll, describe, expect, it } from 'vitest'
-import { authClient, authFetch, createTestUser, latestMail, mailsTo, signedInClient, strongPassword } from '../helpers/auth.ts'
+import { authClient, authFetch, createTestUser, followVerifyLink, latestMail, mailsTo, signedInClient, strongPassword } from '../helpers/auth.ts'
 import { testEnv } from '../helpers/env.ts'
 import { closeDb, db, serviceClient, uniqueEmail } from '../helpers/personas.ts'
 
@@ -15,11 +15,9 @@ const portalRedirect = 'http://127.0.0.1:3000/willkommen'
 
 /** Follows a verify link without following the redirect; returns the fragment's parameters. */
 async function followLink(link: string) {
-  const response = await fetch(link, { redirect: 'manual', headers: { 'X-Forwarded-For': '203.0.113.7' } })
-  expect(response.status).toBe(303)
-  const location = response.headers.get('location')!
-  const [target, fragment] = location.split('#')
-  return { target: target!, params: new URLSearchParams(fragment) }
+  const { status, target, params } = await followVerifyLink(link)
+  expect(status).toBe(303)
+  return { target, params }
 }
 
 describe('invitations', () => {

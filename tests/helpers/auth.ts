@@ -40,13 +40,16 @@ export async function signedInClient(user: TestUser, ip = testIp()): Promise<Sup
 
 export interface InboxMessage { id: string, from: string, to: string[], subject: string, date: string, text: string, html: string, links: string[] }
 
-/** The newest mail to `address`, waiting up to `timeoutMs` for it to arrive. */
-export async function latestMail(address: string, timeoutMs = 5000): Promise<InboxMessage> {
+/** The newest mail to `address` (that `matches`, when given), waiting up to `timeoutMs` for it to arrive. */
+export async function latestMail(address: string, timeoutMs = 5000, matches?: (mail: InboxMessage) => boolean): Promise<InboxMessage> {
   const deadline = Date.now() + timeoutMs
   for (;;) {
-    const response = await fetch(`${testEnv.inboxUrl}/api/messages/latest?to=${encodeURIComponent(address)}`)
-    if (response.ok) return await response.json() as InboxMessage
-    if (Date.now() > deadline) throw new Error(`no mail to ${address} within ${timeoutMs} ms`)
+    const found = matches
+      ? (await mailsTo(address)).find(matches)
+      : await fetch(`${testEnv.inboxUrl}/api/messages/latest?to=${encodeURIComponent(address)}`)
+          .then(async response => (response.ok ? await response.json() as InboxMessage : undefined))
+    if (found) return found
+    if (Date.now() > deadline) throw new Error(`no ${matches ? 'matching ' : ''}mail to ${address} within ${timeoutMs} ms`)
     await new Promise(resolveWait => setTimeout(resolveWait, 100))
   }
 }
@@ -68,6 +71,13 @@ export function authFetch(path: string, init: { method?: string, token?: string,
     body: init.body === undefined ? undefined : JSON.stringify(init.body),
     redirect: init.redirect,
   })
+}
+
+/** Follows an Auth verify link without following its redirect: where it leads and the fragment's parameters. */
+export async function followVerifyLink(link: string): Promise<{ status: number, target: string, params: URLSearchParams }> {
+  const response = await fetch(link, { redirect: 'manual', headers: { 'X-Forwarded-For': testIp() } })
+  const [target, fragment] = (response.headers.get('location') ?? '').split('#')
+  return { status: response.status, target: target!, params: new URLSearchParams(fragment) }
 }
 
 export async function accessTokenOf(client: SupabaseClient): Promise<string> {

@@ -1,14 +1,18 @@
-// The portal's world for the integration tests, built the way the app builds it: accounts signed
-// in through /auth/v1 (real sessions), clients, matters and pages written by staff through REST,
-// client users and guests brought in by invitation (invite_* → token from the mail → accept_invitation).
-// Only what exists before any invitation can be sent is written as `postgres`: the firm's staff rows
-// (created at install time), backdated accounts, and reading the mail outbox (the service role's).
+// Portal people and places for the integration tests, in two kinds:
+// * built the way the app builds them (the portal-* flow tests): accounts signed in through
+//   /auth/v1 (real sessions), clients, matters and pages written by staff through REST, client
+//   users and guests brought in by invitation (invite_* → token from the mail → accept_invitation).
+//   Only what exists before any invitation can be sent is written as `postgres`: the firm's staff
+//   rows (created at install time), backdated accounts, and reading the mail outbox (service role).
+// * made directly in the database the way accepted invitations leave them (createStaff,
+//   createClientOrg, addClientMember), for tests about something else (mail, factor resets); their
+//   personas sign their own tokens (helpers/personas.ts).
 import { createHash, randomUUID } from 'node:crypto'
 import type { RealtimeChannel, SupabaseClient } from '@supabase/supabase-js'
 import { Secret, TOTP } from 'otpauth'
 import { expect } from 'vitest'
 import { authClient, createTestUser, latestMail, signedInClient, testIp, type TestUser } from './auth.ts'
-import { db } from './personas.ts'
+import { createPersona, db, type Persona } from './personas.ts'
 import { refusedJoin } from './realtime.ts'
 
 export interface PortalUser extends TestUser {
@@ -84,9 +88,10 @@ export const sorted = (ids: string[]) => [...ids].sort()
 // ---------------------------------------------------------------------------------------------
 
 /**
- * The newest outbox mail matching the filter, and its one-time secret. Once the mail function has
- * delivered a mail it removes `data.secret`; the secret then exists only in the delivered mail, so
- * it is read from the devstack's inbox instead (`pattern` finds it in the text).
+ * The one-time secret of the newest outbox mail matching the filter. The outbox trigger starts the
+ * mail function at once, which removes `data.secret` after sending; the secret then exists only in
+ * the delivered mail, so it is read from the inbox instead (`pattern`'s first group finds it in the
+ * text). Mails to one address arrive in order, and a mail is in the inbox before its row is marked sent.
  */
 async function outboxSecret(where: { template: string, recipient: string, invitationId?: string }, field: string, pattern: RegExp): Promise<string> {
   const [mail] = await db()<Array<{ secret: string | null, status: string }>>`
@@ -97,15 +102,15 @@ async function outboxSecret(where: { template: string, recipient: string, invita
   if (!mail) throw new Error(`no ${where.template} mail to ${where.recipient} in the outbox`)
   if (mail.secret) return mail.secret
   const delivered = await latestMail(where.recipient)
-  const secret = pattern.exec(delivered.text)?.[0]
+  const secret = pattern.exec(delivered.text)?.[1]
   if (!secret) throw new Error(`the outbox row (${mail.status}) lost its secret and the delivered mail has none`)
   return secret
 }
 
 export const invitationToken = (recipient: string, invitationId: string, template: string) =>
-  outboxSecret({ template, recipient, invitationId }, 'token', /\b[0-9a-f]{64}\b/)
+  outboxSecret({ template, recipient, invitationId }, 'token', /invitation(?:=|%3D)([0-9a-f]{64})/)
 
-export const emailCode = (recipient: string) => outboxSecret({ template: 'mfa_email_code', recipient }, 'code', /\b\d{6}\b/)
+export const emailCode = (recipient: string) => outboxSecret({ template: 'mfa_email_code', recipient }, 'code', /\b(\d{6})\b/)
 
 // ---------------------------------------------------------------------------------------------
 // Clients, matters and the people in them
@@ -259,3 +264,33 @@ export function within<T>(promise: Promise<T>, what: string, timeoutMs = 8_000):
 
 /** A client that never signed in (the anon key only). */
 export const anonymous = () => authClient()
+
+// ---------------------------------------------------------------------------------------------
+// Straight into the database, as accepted invitations leave it
+// ---------------------------------------------------------------------------------------------
+
+/** A staff member whose session passed TOTP (aal2). */
+export async function createStaff(label: string, options: { admin?: boolean } = {}): Promise<Persona> {
+  const staff = await createPersona(label, { aal: 'aal2' })
+  await db()`insert into public.staff (user_id, is_admin) values (${staff.id}, ${options.admin ?? false})`
+  return staff
+}
+
+export async function createClientOrg(name: string): Promise<string> {
+  const [client] = await db()<Array<{ id: string }>>`
+    insert into public.clients (kind, name, reference_number) values ('company', ${name}, ${`IT-${randomUUID().slice(0, 8)}`})
+    returning id`
+  return client!.id
+}
+
+export async function addClientMember(clientId: string, userId: string, role: 'owner' | 'member' = 'member'): Promise<void> {
+  await db()`insert into public.client_members (client_id, user_id, role) values (${clientId}, ${userId}, ${role})`
+}
+
+/** The outbox state of the newest mail of a template to an address (secrets reported, not shown). */
+export async function outboxMail(recipient: string, template: string): Promise<{ id: string, status: string, has_secret: boolean } | undefined> {
+  const [row] = await db()<Array<{ id: string, status: string, has_secret: boolean }>>`
+    select id, status, data ? 'secret' as has_secret from ops.mail_outbox
+     where recipient = ${recipient} and template = ${template} order by created_at desc limit 1`
+  return row
+}

@@ -4,17 +4,9 @@
 // function's answer is recorded in net._http_response.
 import { afterAll, expect, inject, it } from 'vitest'
 import { closeDb, db } from '../helpers/personas.ts'
+import { waitFor } from '../helpers/wait.ts'
 
 afterAll(closeDb)
-
-async function waitFor<T>(probe: () => Promise<T | undefined>, timeoutMs: number): Promise<T | undefined> {
-  const deadline = Date.now() + timeoutMs
-  for (;;) {
-    const value = await probe()
-    if (value !== undefined || Date.now() > deadline) return value
-    await new Promise(resolveWait => setTimeout(resolveWait, 1_000))
-  }
-}
 
 it('a pg_cron job reaches an edge function through net.http_post and Vault', async () => {
   const job = inject('heartbeatJob')
@@ -22,7 +14,7 @@ it('a pg_cron job reaches an edge function through net.http_post and Vault', asy
   const heartbeat = await waitFor(async () => {
     const [row] = await sql<Array<{ job: string }>>`select job from ops.scheduler_heartbeats where job = ${job} limit 1`
     return row
-  }, 90_000)
+  }, 90_000, 1_000)
   expect(heartbeat?.job).toBe(job)
   const [recorded] = await sql<Array<{ status_code: number, content_type: string }>>`
     select status_code, content_type from net._http_response where content like ${`%"job":"${job}"%`} limit 1`

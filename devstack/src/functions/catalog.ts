@@ -7,6 +7,7 @@ import { join, resolve } from 'node:path'
 import { parseEnv } from 'node:util'
 import { type DevstackConfig, dbUrl, tomlValue } from '../config.ts'
 import type { JwtKeys } from '../shared/jwt.ts'
+import { smtpEnv } from '../shared/smtp.ts'
 
 export interface EdgeFunction {
   name: string
@@ -75,7 +76,9 @@ const passedThrough = /^(HOME|PATH|TMPDIR|TZ|LANG|DENO_\w+|NPM_CONFIG_\w+|HTTPS?
 /**
  * The environment of every worker, as `supabase functions serve` sets it (serve.go), pointed at
  * this devstack: API origin, keys, direct database URL, JWKS, plus the devstack's SMTP sink
- * (SMTP_HOST/SMTP_PORT win over secrets, so no mail leaves the machine).
+ * (SMTP_HOST/SMTP_PORT win over secrets, so no mail leaves the machine). Defaults that secrets may
+ * override: the portal's URL (auth site_url, as self-hosted Supabase's SITE_URL) and the sender
+ * address of `[local_smtp]`.
  */
 export function functionEnv(config: DevstackConfig, jwt: JwtKeys, root = functionsRoot(config)): Record<string, string> {
   const inherited = Object.fromEntries(
@@ -83,6 +86,8 @@ export function functionEnv(config: DevstackConfig, jwt: JwtKeys, root = functio
   )
   return {
     ...inherited,
+    SITE_URL: config.siteUrl,
+    SMTP_ADMIN_EMAIL: tomlValue(config.toml, 'local_smtp.admin_email', 'portal@localhost'),
     ...readSecrets(config, root),
     SUPABASE_URL: config.apiUrl,
     SUPABASE_ANON_KEY: config.anonKey,
@@ -91,8 +96,7 @@ export function functionEnv(config: DevstackConfig, jwt: JwtKeys, root = functio
     SUPABASE_PUBLISHABLE_KEYS: JSON.stringify({ default: config.publishableKey }),
     SUPABASE_SECRET_KEYS: JSON.stringify({ default: config.secretKey }),
     SUPABASE_JWKS: JSON.stringify(jwt.jwks),
-    SMTP_HOST: '127.0.0.1',
-    SMTP_PORT: String(config.ports.smtp),
+    ...smtpEnv(config),
     NO_COLOR: '1',
   }
 }

@@ -17,7 +17,7 @@ const functions: Record<string, string> = {
   'options-form/index.ts': `
     Deno.serve({ port: 9, onError: () => new Response('handled by the function', { status: 599 }) }, (req) => {
       if (new URL(req.url).pathname.endsWith('/throw')) throw new Error('handler failed')
-      const env = Object.fromEntries(['GREETING', 'FROM_TOML', 'SUPABASE_URL', 'SUPABASE_DB_URL', 'SUPABASE_PUBLISHABLE_KEYS', 'SUPABASE_JWKS', 'SMTP_HOST', 'SMTP_PORT']
+      const env = Object.fromEntries(['GREETING', 'FROM_TOML', 'SUPABASE_URL', 'SUPABASE_DB_URL', 'SUPABASE_PUBLISHABLE_KEYS', 'SUPABASE_JWKS', 'SMTP_HOST', 'SMTP_PORT', 'SITE_URL', 'SMTP_ADMIN_EMAIL']
         .map(name => [name, Deno.env.get(name) ?? null]))
       return Response.json({ url: req.url, authorization: req.headers.get('authorization'), apikey: req.headers.get('apikey'), env })
     })`,
@@ -93,6 +93,8 @@ describe('functions runtime', () => {
       SUPABASE_PUBLISHABLE_KEYS: JSON.stringify({ default: config.publishableKey }),
       SMTP_HOST: '127.0.0.1',
       SMTP_PORT: String(config.ports.smtp),
+      SITE_URL: config.siteUrl,
+      SMTP_ADMIN_EMAIL: 'portal@kanzlei.example',
     })
     expect(JSON.parse(body.env.SUPABASE_JWKS).keys[0]).toMatchObject({ kid: 'test-key', alg: 'ES256' })
     expect(JSON.parse(body.env.SUPABASE_JWKS).keys[0].d).toBeUndefined()

@@ -16,7 +16,7 @@ select set_eq(
         'invite_to_matter', 'invite_to_client', 'invite_staff', 'accept_invitation', 'revoke_invitation',
         'start_conversation', 'open_ticket', 'set_ticket_status', 'read_internal_notes',
         'create_document_upload', 'complete_document_upload', 'release_document', 'delete_document',
-        'document_download_url', 'list_audit_events'],
+        'document_download_url', 'list_audit_events', 'reset_user_factors'],
   'authenticated can execute exactly the portal RPCs in public');
 
 select ok(
@@ -29,11 +29,11 @@ select ok(
   and not has_function_privilege('authenticated', 'public.hook_mfa_verification_attempt(jsonb)', 'execute'),
   'nobody else can execute the hooks (no self-made lockouts)');
 select ok(
-  has_function_privilege('service_role', 'public.claim_outbox_mail(integer)', 'execute')
+  has_function_privilege('service_role', 'public.claim_outbox_mail(integer, uuid[])', 'execute')
   and has_function_privilege('service_role', 'public.complete_outbox_mail(uuid, text)', 'execute'),
   'the service role can work the mail outbox');
 select ok(
-  not has_function_privilege('authenticated', 'public.claim_outbox_mail(integer)', 'execute')
+  not has_function_privilege('authenticated', 'public.claim_outbox_mail(integer, uuid[])', 'execute')
   and not has_function_privilege('authenticated', 'public.complete_outbox_mail(uuid, text)', 'execute'),
   'signed-in users cannot touch the mail outbox');
 
