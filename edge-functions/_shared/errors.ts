@@ -18,6 +18,8 @@ export type CallRpc = (name: string, args: Record<string, unknown>) => Promise<{
 
 const statusByCode: Record<string, number> = {
   not_authenticated: 401,
+  // the token's session has ended: sign in again
+  session_required: 401,
   mfa_required: 403,
   forbidden: 403,
   already_member: 409,

@@ -2,12 +2,14 @@
 // guest into one matter; the token travels only in the mail outbox (service role), and only the
 // invited account may accept it. Removing a guest ends its access with the next request.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { testEnv } from '../helpers/env.ts'
 import { closeDb, db } from '../helpers/personas.ts'
 import {
-  call, clientUser, closePortalClients, invitationToken, newClient, newMatter, portalUser, privateChannel, refusal,
+  call, clientUser, closePortalClients, invitationToken, newClient, newMatter, outboxMail, portalUser, privateChannel, refusal,
   staffMember, uploadDocument, visibleIds, within, type Client, type Matter, type PortalUser, type UploadedDocument,
 } from '../helpers/portal.ts'
 import { Inbox } from '../helpers/realtime.ts'
+import { waitFor } from '../helpers/wait.ts'
 
 let staff: PortalUser
 let client: Client
@@ -44,6 +46,16 @@ describe('an invitation into a client', () => {
       template: 'client_invitation',
       data: expect.objectContaining({ has_account: true, client_id: client.id, secret: { token: expect.stringMatching(/^[0-9a-f]{64}$/) } }),
     })])
+  })
+
+  it.runIf(testEnv.isDevstack)('keeps the token in the outbox only until the mail function has sent it', async () => {
+    const [{ token }] = await db()<[{ token: string }]>`
+      select data -> 'secret' ->> 'token' as token from ops.mail_outbox where data ->> 'invitation_id' = ${invitationId}`
+    const sent = await waitFor(async () => (await outboxMail(invitee.email.toLowerCase(), 'client_invitation'))?.status === 'sent' || undefined, 15_000)
+    expect(sent).toBe(true)
+    expect((await outboxMail(invitee.email.toLowerCase(), 'client_invitation'))?.has_secret).toBe(false)
+    // From now on the token exists only in the delivered mail, where the helper finds it.
+    expect(await invitationToken(invitee.email, invitationId, 'client_invitation')).toBe(token)
   })
 
   it('is visible to the client without its token, and the outbox is closed to clients', async () => {
