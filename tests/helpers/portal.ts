@@ -12,7 +12,7 @@ import type { RealtimeChannel, SupabaseClient } from '@supabase/supabase-js'
 import { Secret, TOTP } from 'otpauth'
 import { expect } from 'vitest'
 import { authClient, createTestUser, latestMail, signedInClient, testIp, type TestUser } from './auth.ts'
-import { createPersona, db, type Persona } from './personas.ts'
+import { closeDb, createPersona, db, type Persona } from './personas.ts'
 import { refusedJoin } from './realtime.ts'
 
 export interface PortalUser extends TestUser {
@@ -50,10 +50,11 @@ export async function staffMember(label: string, options: { admin?: boolean } = 
   return user
 }
 
-/** Ends every session's realtime socket this file opened. */
-export async function closePortalClients(): Promise<void> {
+/** afterAll of a portal test file: ends the realtime sockets it opened and its database connection. */
+export async function closePortal(): Promise<void> {
   await Promise.all([...signedInClients].map(client => client.removeAllChannels()))
   signedInClients.clear()
+  await closeDb()
 }
 
 export const uniqueName = (label: string) => `${label} ${randomUUID().slice(0, 8)}`

@@ -2,9 +2,8 @@
 // notifications they leave, and `conversation:<id>` on Realtime, where participants receive new and
 // changed messages from the database and send typing indicators, and nobody else gets in.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { closeDb } from '../helpers/personas.ts'
 import {
-  anonymous, call, clientUser, closePortalClients, joinRefusal, newClient, privateChannel, staffMember, unauthorizedJoin, within,
+  anonymous, call, clientUser, closePortal, joinRefusal, newClient, privateChannel, staffMember, unauthorizedJoin, within,
   type Client, type PortalUser,
 } from '../helpers/portal.ts'
 import { Inbox, subscribed, type BroadcastMessage } from '../helpers/realtime.ts'
@@ -26,10 +25,7 @@ beforeAll(async () => {
   outsider = await clientUser(staff, await newClient(staff, 'Mandant Fremd'), 'chat-outsider')
 })
 
-afterAll(async () => {
-  await closePortalClients()
-  await closeDb()
-})
+afterAll(closePortal)
 
 interface Message { id: string, conversation_id: string, author_id: string, body: string, deleted_at: string | null }
 

@@ -4,9 +4,9 @@
 import { createClient } from '@supabase/supabase-js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { testEnv } from '../helpers/env.ts'
-import { closeDb, db } from '../helpers/personas.ts'
+import { db } from '../helpers/personas.ts'
 import {
-  call, clientUser, closePortalClients, newClient, newMatter, refusal, sha256, staffMember, uploadDocument, visibleIds,
+  call, clientUser, closePortal, newClient, newMatter, refusal, sha256, staffMember, uploadDocument, visibleIds,
   type Matter, type PortalUser,
 } from '../helpers/portal.ts'
 
@@ -22,10 +22,7 @@ beforeAll(async () => {
   matterA = await newMatter(staff, a, 'Akte Dokumente')
 })
 
-afterAll(async () => {
-  await closePortalClients()
-  await closeDb()
-})
+afterAll(closePortal)
 
 interface DownloadTicket { bucket: string, path: string, file_name: string, mime_type: string, expires_at: string }
 

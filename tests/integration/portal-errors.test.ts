@@ -2,9 +2,8 @@
 // PostgREST answers with HTTP 400 and supabase-js hands over as error.message (details and hints
 // alongside); privileges the caller lacks are 42501 (401 for the anonymous key, 403 signed in).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { closeDb } from '../helpers/personas.ts'
 import {
-  anonymous, clientUser, closePortalClients, newClient, newMatter, portalUser, refusal, staffMember,
+  anonymous, clientUser, closePortal, newClient, newMatter, portalUser, refusal, staffMember,
   type Client, type Matter, type PortalUser,
 } from '../helpers/portal.ts'
 
@@ -25,10 +24,7 @@ beforeAll(async () => {
   ticketId = (data as { id: string }).id
 })
 
-afterAll(async () => {
-  await closePortalClients()
-  await closeDb()
-})
+afterAll(closePortal)
 
 const upload = (overrides: Record<string, unknown>) => ({
   matter_id: matter.id, file_name: 'Anlage.pdf', size_bytes: 1024, mime_type: 'application/pdf', sha256: 'a'.repeat(64), ...overrides,

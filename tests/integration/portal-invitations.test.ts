@@ -3,9 +3,9 @@
 // invited account may accept it. Removing a guest ends its access with the next request.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { testEnv } from '../helpers/env.ts'
-import { closeDb, db } from '../helpers/personas.ts'
+import { db } from '../helpers/personas.ts'
 import {
-  call, clientUser, closePortalClients, invitationToken, newClient, newMatter, outboxMail, portalUser, privateChannel, refusal,
+  call, clientUser, closePortal, invitationToken, newClient, newMatter, outboxMail, portalUser, privateChannel, refusal,
   staffMember, uploadDocument, visibleIds, within, type Client, type Matter, type PortalUser, type UploadedDocument,
 } from '../helpers/portal.ts'
 import { Inbox } from '../helpers/realtime.ts'
@@ -23,10 +23,7 @@ beforeAll(async () => {
   matters = [await newMatter(staff, client, 'Akte Gutachten'), await newMatter(staff, client, 'Akte Intern')]
 })
 
-afterAll(async () => {
-  await closePortalClients()
-  await closeDb()
-})
+afterAll(closePortal)
 
 interface OutboxRow { template: string, status: string, data: { has_account: boolean, client_id: string, secret: { token: string } } }
 

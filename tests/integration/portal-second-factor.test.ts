@@ -5,9 +5,8 @@
 import type { SupabaseClient } from '@supabase/supabase-js'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { testEnv } from '../helpers/env.ts'
-import { closeDb } from '../helpers/personas.ts'
 import {
-  assuranceLevel, backdate, call, clientUser, closePortalClients, emailCode, enrolTotp, joinRefusal, newClient,
+  assuranceLevel, backdate, call, clientUser, closePortal, emailCode, enrolTotp, joinRefusal, newClient,
   newMatter, newSession, outboxMail, privateChannel, refusal, sha256, sorted, staffMember, stepUp, unauthorizedJoin, uploadDocument,
   visibleIds, within, type Authenticator, type Client, type Matter, type PortalUser, type UploadedDocument,
 } from '../helpers/portal.ts'
@@ -20,10 +19,7 @@ beforeAll(async () => {
   staff = await staffMember('gate-staff')
 })
 
-afterAll(async () => {
-  await closePortalClients()
-  await closeDb()
-})
+afterAll(closePortal)
 
 interface AccessState {
   access_allowed: boolean
@@ -37,14 +33,15 @@ interface AccessState {
 
 const accessState = (session: SupabaseClient) => call<AccessState>(session, 'my_access_state')
 
-/** A client of its own per scenario, with one matter and one released document in it. */
-interface Mandate { client: Client, matter: Matter, document: UploadedDocument }
+/** A client of its own per scenario, with one matter, one released document, and the member the scenario is about. */
+interface Mandate { client: Client, matter: Matter, document: UploadedDocument, user: PortalUser }
 
 async function mandate(label: string): Promise<Mandate> {
   const client = await newClient(staff, `Mandant ${label}`)
   const matter = await newMatter(staff, client, `Akte ${label}`)
   const owner = await clientUser(staff, client, `${label}-owner`)
-  return { client, matter, document: await uploadDocument(owner, matter, 'Bescheid.txt') }
+  const document = await uploadDocument(owner, matter, 'Bescheid.txt')
+  return { client, matter, document, user: await clientUser(staff, client, label, 'member') }
 }
 
 /** Everything a gated session must not get, in one place: REST rows, an RPC, the user's channel. */
@@ -71,7 +68,7 @@ describe('a user past its grace period without a factor', () => {
 
   beforeAll(async () => {
     world = await mandate('gate-lapsed')
-    lapsed = await clientUser(staff, world.client, 'gate-lapsed', 'member')
+    lapsed = world.user
     // Prepared while still inside the grace period; the upload itself comes after it ended.
     ;[pendingUpload] = await call<Array<{ document_id: string, path: string }>>(lapsed.client, 'create_document_upload', {
       matter_id: world.matter.id, file_name: 'Nachweis.txt', size_bytes: bytes.byteLength, mime_type: 'text/plain', sha256: sha256(bytes),
@@ -113,7 +110,7 @@ describe('a TOTP user signed in with its password only (aal1)', () => {
 
   beforeAll(async () => {
     world = await mandate('gate-totp')
-    user = await clientUser(staff, world.client, 'gate-totp', 'member')
+    user = world.user
     authenticator = await enrolTotp(user.client)
     passwordOnly = await newSession(user)
     // The aal2 session asks for the download, so a grant for this user exists.
@@ -149,7 +146,7 @@ describe('the e-mail factor', () => {
 
   beforeAll(async () => {
     world = await mandate('gate-mail')
-    user = await clientUser(staff, world.client, 'gate-mail', 'member')
+    user = world.user
     await backdate(user, 4)
   })
 
@@ -184,7 +181,7 @@ describe('the e-mail factor', () => {
 describe('signing out everywhere', () => {
   it('ends the data access of the user\'s other sessions with their next request', async () => {
     const world = await mandate('gate-signout')
-    const user = await clientUser(staff, world.client, 'gate-signout', 'member')
+    const user = world.user
     const laptop = await newSession(user)
     expect(await visibleIds(laptop, 'matters')).toEqual([world.matter.id])
     expect((await user.client.auth.signOut({ scope: 'global' })).error).toBeNull()

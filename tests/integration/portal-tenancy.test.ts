@@ -3,9 +3,9 @@
 // list is compared with exactly the rows that persona should get, so both a leak and a row
 // wrongly hidden fail. Internal notes stay unreadable except through read_internal_notes (audited).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { closeDb, db } from '../helpers/personas.ts'
+import { db } from '../helpers/personas.ts'
 import {
-  anonymous, call, clientUser, closePortalClients, enrolTotp, guestIn, newClient, newMatter, refusal, sorted,
+  anonymous, call, clientUser, closePortal, enrolTotp, guestIn, newClient, newMatter, refusal, sorted,
   staffMember, uniqueName, uploadDocument, visibleIds, type Client, type Matter, type PortalUser,
 } from '../helpers/portal.ts'
 
@@ -89,10 +89,7 @@ beforeAll(async () => {
   if (noted.error) throw noted.error
 })
 
-afterAll(async () => {
-  await closePortalClients()
-  await closeDb()
-})
+afterAll(closePortal)
 
 const tables = ['matters', 'tickets', 'documents', 'pages', 'conversations'] as const
 type Table = typeof tables[number]
