@@ -15,7 +15,7 @@ export NUXT_TELEMETRY_DISABLED := 1
 
 DEVSTACK := node devstack/src/cli.ts
 
-.PHONY: help dev stop reset status test lint typecheck deps node
+.PHONY: help dev stop reset status test lint typecheck deps node bench-rest bench-realtime
 
 help:
 	@echo "make dev    start the portal on the devstack with demo data (idempotent)"
@@ -24,6 +24,8 @@ help:
 	@echo "make reset  delete the dev instance's local data and create it anew with demo data"
 	@echo "make status show what runs where"
 	@echo "make lint   ESLint, TypeScript and plpgsql_check (supabase db lint)"
+	@echo "make bench-rest      REST benchmark against the dev instance (writes bench/results/rest.*)"
+	@echo "make bench-realtime  Realtime benchmark on its own instance (writes bench/results/realtime.*)"
 
 node:
 	@scripts/ensure-node.sh
@@ -55,3 +57,12 @@ lint: deps
 
 typecheck: deps
 	@node tests/run-all.ts --only typecheck
+
+# Benchmarks are never part of `make test`. The REST one measures the dev instance (started if needed).
+bench-rest: deps
+	@$(DEVSTACK) dev > /dev/null
+	@node bench/rest/run.ts
+
+# Its own devstack instance (ports + 3000), about 2 minutes.
+bench-realtime: deps
+	@node bench/realtime/run.ts

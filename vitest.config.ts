@@ -1,12 +1,15 @@
 // Vitest projects, one per tier: `unit` (pure logic, no services); `nuxt` (the app's stores,
 // composables and components in a Nuxt environment, with Supabase replaced by fakes);
 // `contract` (supabase-js against the running API: the devstack, or a real Supabase named by
-// SUPABASE_URL and keys). Later tiers add `integration` here.
+// SUPABASE_URL and keys); `integration` (flows across services, same targets).
 import { defineVitestProject } from '@nuxt/test-utils/config'
 import { defineConfig } from 'vitest/config'
 
 export default defineConfig({
   test: {
+    // Test files mostly wait on the API, not the CPU: run two at a time even on 2 cores (vitest
+    // would use one), so the integration project's wait for pg_cron's minute overlaps the rest.
+    maxWorkers: 2,
     projects: [
       {
         test: {
@@ -30,6 +33,16 @@ export default defineConfig({
           name: 'contract',
           environment: 'node',
           include: ['tests/contract/**/*.test.ts'],
+          testTimeout: 20_000,
+          hookTimeout: 30_000,
+        },
+      },
+      {
+        test: {
+          name: 'integration',
+          environment: 'node',
+          include: ['tests/integration/**/*.test.ts'],
+          globalSetup: ['tests/integration/scheduled-heartbeat.setup.ts'],
           testTimeout: 20_000,
           hookTimeout: 30_000,
         },

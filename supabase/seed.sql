@@ -2,8 +2,10 @@
 -- Every demo account uses the password printed by `make dev`: Demo-Zugang-lokal-2026
 -- (local only; bcrypt `$2a$` hashes as GoTrue stores them).
 
--- Accounts: the lawyer and staff. The portal schema (profiles, staff, clients, …) adds its rows
--- for these accounts further down as it grows.
+-- Accounts: the lawyer, two employees, the users of three clients and a guest. All are created
+-- now, so they are inside their 3-day grace period without a second factor: a newcomer can sign
+-- in at once and try enrolling TOTP or the e-mail code. The trigger on auth.users creates their
+-- profiles (name and language from the metadata).
 insert into auth.users (
   instance_id, id, aud, role, email, encrypted_password, email_confirmed_at,
   raw_app_meta_data, raw_user_meta_data, created_at, updated_at,
@@ -12,12 +14,18 @@ insert into auth.users (
 select '00000000-0000-0000-0000-000000000000', account.id, 'authenticated', 'authenticated', account.email,
        extensions.crypt('Demo-Zugang-lokal-2026', extensions.gen_salt('bf', 10)), now(),
        '{"provider":"email","providers":["email"],"demo":true}'::jsonb,
-       jsonb_build_object('display_name', account.display_name, 'locale', 'de'),
+       jsonb_build_object('display_name', account.display_name, 'locale', account.locale),
        now(), now(), '', '', '', '', '', ''
 from (values
-  ('00000000-0000-4000-a000-000000000001'::uuid, 'anwaeltin@kanzlei.example', 'Dr. Katharina Weber'),
-  ('00000000-0000-4000-a000-000000000002'::uuid, 'sekretariat@kanzlei.example', 'Jonas Becker')
-) as account (id, email, display_name);
+  ('00000000-0000-4000-a000-000000000001'::uuid, 'anwaeltin@kanzlei.example', 'Dr. Katharina Weber', 'de'),
+  ('00000000-0000-4000-a000-000000000002'::uuid, 'sekretariat@kanzlei.example', 'Jonas Becker', 'de'),
+  ('00000000-0000-4000-a000-000000000003'::uuid, 'assistenz@kanzlei.example', 'Mira Schulz', 'de'),
+  ('00000000-0000-4000-a000-000000000011'::uuid, 'k.mueller@mueller-bau.example', 'Klaus Müller', 'de'),
+  ('00000000-0000-4000-a000-000000000012'::uuid, 's.wagner@mueller-bau.example', 'Sabine Wagner', 'de'),
+  ('00000000-0000-4000-a000-000000000021'::uuid, 'anna.schmidt@example.org', 'Anna Schmidt', 'de'),
+  ('00000000-0000-4000-a000-000000000031'::uuid, 'p.hansen@nordlicht.example', 'Peter Hansen', 'en'),
+  ('00000000-0000-4000-a000-000000000041'::uuid, 'gutachter@ing-richter.example', 'Dipl.-Ing. Tobias Richter', 'de')
+) as account (id, email, display_name, locale);
 
 insert into auth.identities (id, user_id, provider_id, provider, identity_data, last_sign_in_at, created_at, updated_at)
 select gen_random_uuid(), u.id, u.id::text, 'email',
@@ -25,3 +33,132 @@ select gen_random_uuid(), u.id, u.id::text, 'email',
        null, now(), now()
 from auth.users u
 where u.raw_app_meta_data ->> 'demo' = 'true';
+
+-- ---------------------------------------------------------------------------------------------
+-- The demo firm: Dr. Weber (admin), Jonas Becker and Mira Schulz (staff); clients Müller Bau GmbH
+-- (two users), Anna Schmidt (private person) and Nordlicht Logistik AG; the group "Bau und
+-- Logistik"; matters, one with an outside expert as guest; pages, appointments, threads, tickets
+-- (one with an internal note) and document rows (no files behind them).
+-- Inserted as postgres: triggers still fill in notifications, history and broadcasts.
+-- ---------------------------------------------------------------------------------------------
+
+insert into public.staff (user_id, is_admin) values
+  ('00000000-0000-4000-a000-000000000001', true),
+  ('00000000-0000-4000-a000-000000000002', false),
+  ('00000000-0000-4000-a000-000000000003', false);
+
+insert into public.clients (id, kind, name, reference_number) values
+  ('00000000-0000-4000-b000-000000000001', 'company', 'Müller Bau GmbH', 'M-2026-001'),
+  ('00000000-0000-4000-b000-000000000002', 'person', 'Anna Schmidt', 'M-2026-002'),
+  ('00000000-0000-4000-b000-000000000003', 'company', 'Nordlicht Logistik AG', 'M-2026-003');
+
+insert into public.client_members (client_id, user_id, role) values
+  ('00000000-0000-4000-b000-000000000001', '00000000-0000-4000-a000-000000000011', 'owner'),
+  ('00000000-0000-4000-b000-000000000001', '00000000-0000-4000-a000-000000000012', 'member'),
+  ('00000000-0000-4000-b000-000000000002', '00000000-0000-4000-a000-000000000021', 'owner'),
+  ('00000000-0000-4000-b000-000000000003', '00000000-0000-4000-a000-000000000031', 'owner');
+
+insert into public.client_groups (id, name, description) values
+  ('00000000-0000-4000-b100-000000000001', 'Bau und Logistik', 'Mandanten aus Bauwirtschaft und Logistik');
+insert into public.client_group_members (group_id, client_id) values
+  ('00000000-0000-4000-b100-000000000001', '00000000-0000-4000-b000-000000000001'),
+  ('00000000-0000-4000-b100-000000000001', '00000000-0000-4000-b000-000000000003');
+
+insert into public.matters (id, client_id, title, reference, description, created_by) values
+  ('00000000-0000-4000-c000-000000000001', '00000000-0000-4000-b000-000000000001', 'Bauvorhaben Lindenstraße 12',
+   '12/26', 'Mängel an der Bodenplatte, Streit mit dem Generalunternehmer', '00000000-0000-4000-a000-000000000001'),
+  ('00000000-0000-4000-c000-000000000002', '00000000-0000-4000-b000-000000000001', 'Mietstreit Halle 3',
+   '15/26', null, '00000000-0000-4000-a000-000000000001'),
+  ('00000000-0000-4000-c000-000000000003', '00000000-0000-4000-b000-000000000002', 'Nachlass Schmidt',
+   '21/26', 'Erbschein und Auseinandersetzung der Erbengemeinschaft', '00000000-0000-4000-a000-000000000001'),
+  ('00000000-0000-4000-c000-000000000004', '00000000-0000-4000-b000-000000000003', 'Kündigungsschutzklage Meyer',
+   '30/26', null, '00000000-0000-4000-a000-000000000001');
+
+insert into public.matter_members (matter_id, user_id, role, added_by) values
+  ('00000000-0000-4000-c000-000000000001', '00000000-0000-4000-a000-000000000041', 'guest', '00000000-0000-4000-a000-000000000011'),
+  ('00000000-0000-4000-c000-000000000001', '00000000-0000-4000-a000-000000000001', 'staff', '00000000-0000-4000-a000-000000000001'),
+  ('00000000-0000-4000-c000-000000000001', '00000000-0000-4000-a000-000000000011', 'client', '00000000-0000-4000-a000-000000000001');
+
+insert into public.pages (id, title, body, published, pinned, created_by) values
+  ('00000000-0000-4000-d000-000000000001', 'Ihr Bauvorhaben: Ablauf und Ansprechpartner',
+   E'## So geht es weiter\n\n1. Ortstermin mit dem Gutachter\n2. Beweissicherung\n3. Verhandlung mit dem Generalunternehmer\n\nFragen? Schreiben Sie uns im Portal.',
+   true, true, '00000000-0000-4000-a000-000000000001'),
+  ('00000000-0000-4000-d000-000000000002', 'Lieferkettengesetz: Was sich 2027 ändert',
+   E'Kurzüberblick für Unternehmen aus **Bau und Logistik**.', true, false, '00000000-0000-4000-a000-000000000001'),
+  ('00000000-0000-4000-d000-000000000003', 'Erbschein: Unterlagen (Entwurf)',
+   E'- Sterbeurkunde\n- Testament\n- Personalausweis', false, false, '00000000-0000-4000-a000-000000000002');
+insert into public.page_audiences (page_id, client_id, group_id) values
+  ('00000000-0000-4000-d000-000000000001', '00000000-0000-4000-b000-000000000001', null),
+  ('00000000-0000-4000-d000-000000000002', null, '00000000-0000-4000-b100-000000000001'),
+  ('00000000-0000-4000-d000-000000000003', '00000000-0000-4000-b000-000000000002', null);
+
+insert into public.appointments (page_id, client_id, title, starts_at, ends_at, location, created_by) values
+  ('00000000-0000-4000-d000-000000000001', null, 'Ortstermin Lindenstraße 12',
+   date_trunc('day', now()) + interval '7 days 10 hours', date_trunc('day', now()) + interval '7 days 12 hours',
+   'Lindenstraße 12, Baustelle', '00000000-0000-4000-a000-000000000001'),
+  (null, '00000000-0000-4000-b000-000000000002', 'Besprechung Testament',
+   date_trunc('day', now()) + interval '3 days 14 hours', date_trunc('day', now()) + interval '3 days 15 hours',
+   'Kanzlei, Besprechungsraum 1', '00000000-0000-4000-a000-000000000002');
+
+insert into public.conversations (id, kind, subject, client_id, matter_id, created_by) values
+  ('00000000-0000-4000-e000-000000000001', 'thread', 'Gutachten Bodenplatte', '00000000-0000-4000-b000-000000000001',
+   '00000000-0000-4000-c000-000000000001', '00000000-0000-4000-a000-000000000011'),
+  ('00000000-0000-4000-e000-000000000002', 'thread', 'Fragen zum Erbschein', '00000000-0000-4000-b000-000000000002',
+   null, '00000000-0000-4000-a000-000000000021'),
+  ('00000000-0000-4000-e000-000000000003', 'chat', null, '00000000-0000-4000-b000-000000000003',
+   null, '00000000-0000-4000-a000-000000000031');
+insert into public.conversation_participants (conversation_id, user_id) values
+  ('00000000-0000-4000-e000-000000000001', '00000000-0000-4000-a000-000000000011'),
+  ('00000000-0000-4000-e000-000000000001', '00000000-0000-4000-a000-000000000041'),
+  ('00000000-0000-4000-e000-000000000001', '00000000-0000-4000-a000-000000000001'),
+  ('00000000-0000-4000-e000-000000000002', '00000000-0000-4000-a000-000000000021'),
+  ('00000000-0000-4000-e000-000000000002', '00000000-0000-4000-a000-000000000002'),
+  ('00000000-0000-4000-e000-000000000003', '00000000-0000-4000-a000-000000000031'),
+  ('00000000-0000-4000-e000-000000000003', '00000000-0000-4000-a000-000000000003');
+insert into public.messages (conversation_id, author_id, body, created_at) values
+  ('00000000-0000-4000-e000-000000000001', '00000000-0000-4000-a000-000000000011',
+   'Herr Richter, können Sie die Risse in der Bodenplatte bis Ende des Monats begutachten?', now() - interval '2 days'),
+  ('00000000-0000-4000-e000-000000000001', '00000000-0000-4000-a000-000000000041',
+   'Ja, ich schlage den Ortstermin am kommenden Mittwoch vor.', now() - interval '1 day'),
+  ('00000000-0000-4000-e000-000000000001', '00000000-0000-4000-a000-000000000001',
+   'Passt. Ich nehme den Termin in die Sonderseite auf.', now() - interval '20 hours'),
+  ('00000000-0000-4000-e000-000000000002', '00000000-0000-4000-a000-000000000021',
+   'Welche Unterlagen brauche ich für den Erbschein?', now() - interval '3 hours'),
+  ('00000000-0000-4000-e000-000000000003', '00000000-0000-4000-a000-000000000031',
+   'Good morning, is the hearing date confirmed?', now() - interval '30 minutes');
+
+insert into public.tickets (id, subject, status, priority, category, client_id, matter_id, created_by, assignee_id) values
+  ('00000000-0000-4000-f000-000000000001', 'Rechnung März: Position 4 unklar', 'open', 'normal', 'billing',
+   '00000000-0000-4000-b000-000000000001', null, '00000000-0000-4000-a000-000000000012', '00000000-0000-4000-a000-000000000002'),
+  ('00000000-0000-4000-f000-000000000002', 'Fotos der Bodenplatte hochladen', 'open', 'high', 'documents',
+   '00000000-0000-4000-b000-000000000001', '00000000-0000-4000-c000-000000000001', '00000000-0000-4000-a000-000000000041', null),
+  ('00000000-0000-4000-f000-000000000003', 'Sterbeurkunde fehlt', 'open', 'normal', 'documents',
+   '00000000-0000-4000-b000-000000000002', '00000000-0000-4000-c000-000000000003', '00000000-0000-4000-a000-000000000021', null);
+insert into public.ticket_replies (ticket_id, author_id, body) values
+  ('00000000-0000-4000-f000-000000000001', '00000000-0000-4000-a000-000000000012', 'Was ist mit „Auslagenpauschale II“ gemeint?'),
+  ('00000000-0000-4000-f000-000000000001', '00000000-0000-4000-a000-000000000002', 'Das sind die Reisekosten zum Ortstermin. Ich schicke eine Aufstellung.'),
+  ('00000000-0000-4000-f000-000000000002', '00000000-0000-4000-a000-000000000041', 'Wohin sollen die Fotos vom Ortstermin?'),
+  ('00000000-0000-4000-f000-000000000003', '00000000-0000-4000-a000-000000000021', 'Die Sterbeurkunde kommt erst nächste Woche vom Standesamt.');
+insert into public.ticket_internal_notes (ticket_id, author_id, body) values
+  ('00000000-0000-4000-f000-000000000001', '00000000-0000-4000-a000-000000000001',
+   'Intern: Pauschale war zu hoch angesetzt, bei Rückfrage 50 € gutschreiben.');
+update public.tickets set status = 'pending' where id = '00000000-0000-4000-f000-000000000003';
+
+-- Document rows only (no files): one released to the client, one still waiting for release.
+insert into public.documents (id, matter_id, name, size_bytes, mime_type, sha256, uploaded_by, uploaded_at, released_at, released_by) values
+  ('00000000-0000-4000-9000-000000000001', '00000000-0000-4000-c000-000000000001', 'Bauvertrag unterschrieben.pdf', 482133,
+   'application/pdf', 'a3f1c0de5b7e4b1f9d2e6c8a0b4d3e2f1a5c7e9b0d2f4a6c8e0b2d4f6a8c0e2f', '00000000-0000-4000-a000-000000000002',
+   now() - interval '5 days', now() - interval '5 days', '00000000-0000-4000-a000-000000000001'),
+  ('00000000-0000-4000-9000-000000000002', '00000000-0000-4000-c000-000000000001', 'Entwurf Klageschrift.docx', 73412,
+   'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+   '5e2d8f1a7c3b9e0d4f6a2c8e1b5d7f9a3c0e2b4d6f8a1c3e5b7d9f0a2c4e6b8d', '00000000-0000-4000-a000-000000000001',
+   now() - interval '1 day', null, null);
+
+-- Scheduled jobs call edge functions with a URL and key from Vault (Supabase's "Scheduling Edge
+-- Functions"). `api.supabase.internal:8000` is how `supabase start`'s database reaches its
+-- gateway; the devstack maps it to its own API. The key is the CLI's well-known local
+-- service-role key. Production stores its own values (see edge-functions/README.md).
+select vault.create_secret('http://api.supabase.internal:8000', 'project_url', 'API origin as the database reaches it');
+select vault.create_secret(
+  'eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJzdXBhYmFzZS1kZW1vIiwicm9sZSI6InNlcnZpY2Vfcm9sZSIsImV4cCI6MTk4MzgxMjk5Nn0.EGIM96RAZx35lJzdJsyH-qQwv8Hdp7fsn3W0YpN81IU',
+  'service_role_key', 'Key scheduled jobs send to edge functions');

@@ -1,7 +1,7 @@
 // The tiers `make test` runs, in order. Each returns pass/fail counts; a suite that cannot run at
 // all counts as one failure, and suites that need it are skipped (and counted) instead of hanging.
 import { existsSync, globSync, readFileSync, rmSync } from 'node:fs'
-import { join, relative } from 'node:path'
+import { join } from 'node:path'
 import { type DevstackConfig, dbUrl } from '../devstack/src/config.ts'
 import { ensureSystemPackages } from '../devstack/src/db/cluster.ts'
 import { appBuildDir, serveApp } from '../scripts/serve-app.ts'
@@ -121,10 +121,16 @@ export const suites: Suite[] = [
   },
   {
     name: 'deno',
+    // Inside edge-functions/ so Deno uses its deno.json (npm: imports, no node_modules); tests
+    // that need the database get it as functions do, through SUPABASE_DB_URL.
     run: async (config) => {
-      const testFiles = globSync('edge-functions/**/*.test.ts', { cwd: config.root })
+      const functionsDir = join(config.root, 'edge-functions')
+      const testFiles = globSync('**/*.test.ts', { cwd: functionsDir })
       if (testFiles.length === 0) return { passed: 0, failed: 0 }
-      const { output } = await runStreaming('deno', ['test', '-A', '--no-prompt', ...testFiles.map(file => relative(config.root, join(config.root, file)))], { cwd: config.root })
+      const { output } = await runStreaming('deno', ['test', '-A', '--no-prompt', ...testFiles], {
+        cwd: functionsDir,
+        env: { SUPABASE_DB_URL: dbUrl(config), NO_COLOR: '1' },
+      })
       return countDeno(output)
     },
   },

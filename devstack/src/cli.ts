@@ -3,7 +3,7 @@ import postgres from 'postgres'
 import { loadConfig, dbUrl, type DevstackConfig } from './config.ts'
 import { ClusterError, clusterState, createCluster, deleteInstanceData, ensureSystemPackages, startCluster, stopCluster } from './db/cluster.ts'
 import { applyMigrations, applyPlatform, applySeed, ProvisionError } from './db/provision.ts'
-import { runningApiPid, runningAppPid, startApiInBackground, startAppInBackground, stopApi, stopApp } from './lifecycle.ts'
+import { runningApi, runningAppPid, startApiInBackground, startAppInBackground, stopApi, stopApp } from './lifecycle.ts'
 import { startDevstack } from './server.ts'
 
 async function dbUp(config: DevstackConfig): Promise<void> {
@@ -20,10 +20,11 @@ async function dbUp(config: DevstackConfig): Promise<void> {
 }
 
 function printStatus(config: DevstackConfig): void {
-  const apiPid = runningApiPid(config)
+  const api = runningApi(config)
   log(`instance   ${config.instance} (data in ${config.dataDir})`)
   log(`database   ${clusterState(config)} — ${dbUrl(config)}`)
-  log(`api        ${apiPid ? `running (pid ${apiPid})` : 'stopped'} — ${config.apiUrl}`)
+  log(`api        ${api ? `running (pid ${api.pid})` : 'stopped'} — ${config.apiUrl}`)
+  for (const line of api?.services ?? []) log(line)
   const appPid = runningAppPid(config)
   log(`app        ${appPid ? `running (pid ${appPid})` : 'stopped'} — http://127.0.0.1:${config.ports.app}`)
 }

@@ -21,10 +21,26 @@ export const localDevKeys = {
 
 export type SupabaseToml = Record<string, unknown>
 
-/** Reads supabase/config.toml and resolves `env(NAME)` values as the Supabase CLI does. */
-export function readSupabaseToml(root = projectRoot): SupabaseToml {
-  const text = readFileSync(join(root, 'supabase', 'config.toml'), 'utf8')
-  return resolveEnvRefs(parse(text)) as SupabaseToml
+/**
+ * Reads supabase/config.toml and resolves `env(NAME)` values as the Supabase CLI does. A TOML file
+ * named by DEVSTACK_CONFIG_OVERRIDE is merged over it (devstack only: e.g. to try a hook without
+ * editing config.toml).
+ */
+export function readSupabaseToml(root = projectRoot, overridePath = process.env.DEVSTACK_CONFIG_OVERRIDE): SupabaseToml {
+  const base = parse(readFileSync(join(root, 'supabase', 'config.toml'), 'utf8'))
+  const merged = overridePath ? mergeToml(base, parse(readFileSync(resolve(root, overridePath), 'utf8'))) : base
+  return resolveEnvRefs(merged) as SupabaseToml
+}
+
+/** Tables merge key by key; any other value of the override replaces the base's. */
+export function mergeToml(base: Record<string, unknown>, override: Record<string, unknown>): Record<string, unknown> {
+  const merged: Record<string, unknown> = { ...base }
+  for (const [key, value] of Object.entries(override)) {
+    const current = merged[key]
+    const isTable = (candidate: unknown) => Boolean(candidate) && typeof candidate === 'object' && !Array.isArray(candidate) && !(candidate instanceof Date)
+    merged[key] = isTable(current) && isTable(value) ? mergeToml(current as Record<string, unknown>, value as Record<string, unknown>) : value
+  }
+  return merged
 }
 
 function resolveEnvRefs(value: unknown): unknown {
@@ -75,7 +91,7 @@ export interface DevstackConfig {
  * database a developer is working with in `make dev`. DEVSTACK_PORT_OFFSET shifts both further.
  */
 export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = projectRoot): DevstackConfig {
-  const toml = readSupabaseToml(root)
+  const toml = readSupabaseToml(root, env.DEVSTACK_CONFIG_OVERRIDE)
   const instance: Instance = env.DEVSTACK_INSTANCE || 'dev'
   const portOffset = Number(env.DEVSTACK_PORT_OFFSET || 0) + (instance === 'test' ? 1000 : 0)
   if (!Number.isInteger(portOffset) || portOffset < 0 || portOffset > 9000) {

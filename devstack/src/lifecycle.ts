@@ -19,14 +19,18 @@ function alive(pid: number): boolean {
   }
 }
 
-/** The pid of the running API process of this instance, or null (a leftover state file is removed). */
-export function runningApiPid(config: DevstackConfig): number | null {
+interface ApiState { pid: number, services: string[] }
+
+/** The running API process of this instance, or null (a leftover state file is removed). */
+export function runningApi(config: DevstackConfig): ApiState | null {
   if (!existsSync(stateFile(config))) return null
-  const { pid } = JSON.parse(readFileSync(stateFile(config), 'utf8')) as { pid: number }
-  if (alive(pid)) return pid
+  const state = JSON.parse(readFileSync(stateFile(config), 'utf8')) as ApiState
+  if (alive(state.pid)) return state
   rmSync(stateFile(config), { force: true })
   return null
 }
+
+const runningApiPid = (config: DevstackConfig): number | null => runningApi(config)?.pid ?? null
 
 async function assertPortFree(port: number, what: string): Promise<void> {
   if (!await portInUse(port)) return

@@ -29,17 +29,20 @@ export async function startDevstack(config: DevstackConfig): Promise<RunningDevs
   })
 
   console.log(`Devstack (${config.instance}) for development and tests only — never expose it. API ${config.apiUrl}`)
-  writeFileSync(stateFile(config), JSON.stringify({ pid: process.pid, apiUrl: config.apiUrl, startedAt: new Date().toISOString() }))
+  const services = modules.flatMap(module => module.describe?.() ?? [])
+  writeFileSync(stateFile(config), JSON.stringify({ pid: process.pid, apiUrl: config.apiUrl, startedAt: new Date().toISOString(), services }))
 
   let stopping: Promise<void> | undefined
   const stop = () => {
     stopping ??= (async () => {
-      await new Promise<void>(resolveClose => gateway.close(() => resolveClose()))
+      // close() waits for upgraded connections too (websockets), which only their module ends.
+      const closed = new Promise<void>(resolveClose => gateway.close(() => resolveClose()))
       gateway.closeAllConnections()
       for (const module of [...modules].reverse()) {
         await module.stop?.().catch(error => console.error(`stopping ${module.name}:`, error))
         for (const service of module.services ?? []) await service.close?.()
       }
+      await closed
       rmSync(stateFile(config), { force: true })
     })()
     return stopping

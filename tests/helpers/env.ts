@@ -13,6 +13,8 @@ export const testEnv = {
   secretKey: process.env.SUPABASE_SECRET_KEY || devstack.secretKey,
   jwtSecret: process.env.SUPABASE_JWT_SECRET || devstack.jwtSecret,
   dbUrl: process.env.DB_URL || dbUrl(devstack),
+  /** The portal's origin (auth site_url): invitation and recovery links lead there. */
+  siteUrl: process.env.SITE_URL || devstack.siteUrl,
   /** The devstack's mail inbox; a real Supabase CLI stack has its own at the same port. */
   inboxUrl: process.env.INBOX_URL || `http://127.0.0.1:${devstack.ports.inbox}`,
   /** True when the tests run against the devstack (some checks read its files directly). */

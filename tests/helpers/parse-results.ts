@@ -1,4 +1,5 @@
 // Turns each test tool's own output into pass/fail counts for the one summary line of `make test`.
+import { stripVTControlCharacters } from 'node:util'
 
 export interface Counts { passed: number, failed: number }
 
@@ -36,7 +37,9 @@ export function countVitest(report: VitestJson): Counts {
 
 /** Deno's closing line: `ok | 12 passed (3 steps) | 0 failed` or `FAILED | 2 passed | 1 failed`. */
 export function countDeno(output: string): Counts {
-  const match = /(?:ok|FAILED) \| (\d+) passed(?: \(\d+ steps?\))? \| (\d+) failed/.exec(output)
+  // Deno colours its summary even into a pipe unless NO_COLOR is set.
+  const plain = stripVTControlCharacters(output)
+  const match = /(?:ok|FAILED) \| (\d+) passed(?: \(\d+ steps?\))? \| (\d+) failed/.exec(plain)
   if (!match) return { passed: 0, failed: 1 }
   return { passed: Number(match[1]), failed: Number(match[2]) }
 }

@@ -40,6 +40,11 @@ describe('countDeno', () => {
     expect(countDeno('FAILED | 2 passed | 1 failed (40ms)')).toEqual({ passed: 2, failed: 1 })
   })
 
+  it('reads a coloured closing line with ignored tests', () => {
+    expect(countDeno('\u001B[0m\u001B[32mok\u001B[0m | 11 passed | 0 failed | 1 ignored \u001B[0m\u001B[38;5;245m(360ms)\u001B[0m'))
+      .toEqual({ passed: 11, failed: 0 })
+  })
+
   it('treats output without a closing line as one failure', () => {
     expect(countDeno('error: Module not found')).toEqual({ passed: 0, failed: 1 })
   })

@@ -1,10 +1,12 @@
 // One API origin on 127.0.0.1, paths as the Supabase CLI's gateway: each service gets the request
-// with its prefix stripped and the Authorization header translated from the apikey.
+// with its prefix stripped, Kong's X-Forwarded-For/X-Real-IP, and the Authorization header
+// translated from the apikey.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http'
 import type { Duplex } from 'node:stream'
 import type { DevstackConfig } from '../config.ts'
 import { sendJson } from '../shared/http.ts'
 import { answerPreflight, applyCors } from './cors.ts'
+import { addForwardingHeaders } from './forwarding.ts'
 import { translateAuthorization } from './keys.ts'
 
 export interface HttpService {
@@ -44,6 +46,7 @@ export function createGateway(config: DevstackConfig, services: HttpService[]): 
       if (answerPreflight(req, res)) return
       applyCors(req, res)
     }
+    addForwardingHeaders(req.headers, req.socket.remoteAddress)
     const queryKey = new URL(req.url ?? '/', 'http://localhost').searchParams.get('apikey')
     const authorization = translateAuthorization(req.headers, config, queryKey)
     if (authorization) req.headers.authorization = authorization
@@ -58,12 +61,17 @@ export function createGateway(config: DevstackConfig, services: HttpService[]): 
     }
   })
 
+  // Node ends any request still being received after 5 minutes; a 200 MiB upload from a slow
+  // network may need longer. The header timeout still guards against idle connections.
+  server.requestTimeout = 0
+
   server.on('upgrade', (req, socket, head) => {
     const match = route(req.url ?? '/')
     if (!match?.service.upgrade) {
       socket.end('HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n')
       return
     }
+    addForwardingHeaders(req.headers, req.socket.remoteAddress)
     match.service.upgrade(req, socket, head, match.path)
   })
   return server

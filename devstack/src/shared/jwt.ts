@@ -19,9 +19,11 @@ export async function loadJwtKeys(config: DevstackConfig): Promise<JwtKeys> {
   const secret = new TextEncoder().encode(config.jwtSecret)
   const keysPath = tomlValue(config.toml, 'auth.signing_keys_path', '')
   const privateJwks: JWK[] = keysPath ? JSON.parse(readFileSync(resolve(config.root, 'supabase', keysPath), 'utf8')) as JWK[] : []
-  const publicJwks = privateJwks.map(({ d: _d, p: _p, q: _q, dp: _dp, dq: _dq, qi: _qi, ...publicPart }) => publicPart)
+  // Key files made by `supabase gen signing-key` carry key_ops ["sign","verify"]; a public key only verifies.
+  const publicJwks = privateJwks.map(({ d: _d, p: _p, q: _q, dp: _dp, dq: _dq, qi: _qi, key_ops: keyOps, ...publicPart }) =>
+    (keyOps ? { ...publicPart, key_ops: ['verify'] } : publicPart))
   const signingJwk = privateJwks[0]
-  const signingKey = signingJwk ? await importJWK(signingJwk, signingJwk.alg) as CryptoKey : null
+  const signingKey = signingJwk ? await importJWK({ ...signingJwk, key_ops: signingJwk.key_ops && ['sign'] }, signingJwk.alg) as CryptoKey : null
   const localJwks = publicJwks.length ? createLocalJWKSet({ keys: publicJwks }) : null
 
   return {

@@ -1,0 +1,173 @@
+// The admin users API (internal/api/admin.go) for service-role callers: create, list with
+// GoTrue's pagination headers, read, update (incl. ban_duration), delete.
+import type { Sql } from 'postgres'
+import { sendJson } from '../shared/http.ts'
+import { requireAdmin } from './authenticate.ts'
+import { type AuthService, isEmail, objectField, type RequestContext, stringField, uuidPattern } from './context.ts'
+import { badRequest, notFound, notImplemented, unprocessable } from './errors.ts'
+import { parseGoDuration } from './duration.ts'
+import { adminDeleteFactor, adminListFactors } from './mfa-routes.ts'
+import { assertStrongPassword, hashPassword } from './password.ts'
+import { userJson } from './serialize.ts'
+import { userResponse } from './session-routes.ts'
+import { audit, deleteSessions, findUserByEmail, findUserById, type IdentityRow, insertUser, mergeMetadata, type UserRow } from './store.ts'
+
+/** `ban_duration`: a Go duration from now, or "none" to lift a ban. */
+function bannedUntil(value: string): Date | null {
+  if (value === 'none') return null
+  let ms: number
+  try {
+    ms = parseGoDuration(value)
+  }
+  catch {
+    throw badRequest('validation_failed', `invalid format for ban duration: time: invalid duration "${value}"`)
+  }
+  return new Date(Date.now() + ms)
+}
+
+async function passwordHashFor(auth: AuthService, body: Record<string, unknown>): Promise<string | null> {
+  if (typeof body.password === 'string') {
+    assertStrongPassword(body.password, auth.settings)
+    return hashPassword(body.password)
+  }
+  const given = stringField(body, 'password_hash')
+  if (given) {
+    if (!/^\$2[aby]\$\d\d\$/.test(given)) throw badRequest('validation_failed', 'Invalid password hash format: only bcrypt hashes are supported by the devstack')
+    return given
+  }
+  return null
+}
+
+export async function createUser(auth: AuthService, ctx: RequestContext): Promise<void> {
+  await requireAdmin(auth, ctx)
+  const body = await ctx.body()
+  const email = stringField(body, 'email').trim()
+  if (stringField(body, 'phone')) throw notImplemented('Users with phone numbers')
+  if (!isEmail(email)) throw badRequest('validation_failed', 'Unable to validate email address: invalid format')
+  const id = stringField(body, 'id')
+  if (id && !uuidPattern.test(id)) throw badRequest('validation_failed', 'id must be a valid UUID')
+  const encryptedPassword = await passwordHashFor(auth, body) ?? ''
+  const ban = stringField(body, 'ban_duration')
+  const user = await auth.sql.begin(async (tx) => {
+    if (await findUserByEmail(tx, email)) throw unprocessable('email_exists', 'A user with this email address has already been registered')
+    if (id && await findUserById(tx, id)) throw unprocessable('user_already_exists', 'User already exists')
+    const created = await insertUser(tx, {
+      id: id || undefined,
+      email,
+      encryptedPassword,
+      emailConfirmed: body.email_confirm === true,
+      userMetadata: objectField(body, 'user_metadata') ?? objectField(body, 'data') ?? {},
+      appMetadata: objectField(body, 'app_metadata') ?? {},
+      role: stringField(body, 'role') || 'authenticated',
+      bannedUntil: ban ? bannedUntil(ban) : null,
+    })
+    await audit(tx, created, 'user_signedup', ctx.ip, { provider: 'email', user_id: created.id, user_email: created.email })
+    return created
+  })
+  sendJson(ctx.res, 200, await userResponse(auth, user))
+}
+
+export async function listUsers(auth: AuthService, ctx: RequestContext): Promise<void> {
+  await requireAdmin(auth, ctx)
+  const query = ctx.url.searchParams
+  const page = Math.max(1, Number.parseInt(query.get('page') || '1', 10) || 1)
+  const perPage = Math.max(1, Number.parseInt(query.get('per_page') || '50', 10) || 50)
+  const filter = query.get('filter') ?? ''
+  const pattern = `%${filter.replace(/[\\%_]/g, '\\$&')}%`
+  const where = auth.sql`where instance_id = ${'00000000-0000-0000-0000-000000000000'} and aud = 'authenticated'
+    ${filter ? auth.sql`and (email ilike ${pattern} or raw_user_meta_data->>'full_name' ilike ${pattern})` : auth.sql``}`
+  const [{ count }] = await auth.sql<[{ count: number }]>`select count(*)::int as count from auth.users ${where}`
+  const users = await auth.sql<UserRow[]>`
+    select * from auth.users ${where} order by created_at desc, id limit ${perPage} offset ${(page - 1) * perPage}`
+  const ids = users.map(user => user.id)
+  const identities = ids.length ? await auth.sql<IdentityRow[]>`select * from auth.identities where user_id = any(${ids}::uuid[]) order by created_at` : []
+  const factors = ids.length ? await auth.sql`select * from auth.mfa_factors where user_id = any(${ids}::uuid[]) order by created_at` : []
+  const body = users.map(user => userJson(user, identities.filter(row => row.user_id === user.id), factors.filter(row => row.user_id === user.id) as never))
+  sendJson(ctx.res, 200, { users: body, aud: 'authenticated' }, paginationHeaders(ctx.url, page, perPage, count))
+}
+
+/** GoTrue's addPaginationHeaders: links from the request URL with sorted query keys. */
+export function paginationHeaders(url: URL, page: number, perPage: number, total: number): Record<string, string> {
+  const totalPages = Math.ceil(total / perPage)
+  const link = (target: number) => {
+    const query = new URLSearchParams(url.searchParams)
+    query.set('page', String(target))
+    query.set('per_page', String(perPage))
+    query.sort()
+    return `<${url.pathname}?${query.toString()}>`
+  }
+  const parts: string[] = []
+  if (totalPages > page) parts.push(`${link(page + 1)}; rel="next"`)
+  parts.push(`${link(totalPages)}; rel="last"`)
+  return { 'Link': parts.join(', '), 'X-Total-Count': String(total) }
+}
+
+async function loadUser(sql: Sql, userId: string): Promise<UserRow> {
+  if (!uuidPattern.test(userId)) throw notFound('validation_failed', 'user_id must be an UUID')
+  const user = await findUserById(sql, userId)
+  if (!user) throw notFound('user_not_found', 'User not found')
+  return user
+}
+
+export async function adminUser(auth: AuthService, ctx: RequestContext): Promise<void> {
+  await requireAdmin(auth, ctx)
+  const user = await loadUser(auth.sql, ctx.params.userId!)
+  if (ctx.req.method === 'GET') return sendJson(ctx.res, 200, await userResponse(auth, user))
+  if (ctx.req.method === 'PUT') return updateUserById(auth, ctx, user)
+  return deleteUser(auth, ctx, user)
+}
+
+export async function adminUserFactors(auth: AuthService, ctx: RequestContext): Promise<void> {
+  await requireAdmin(auth, ctx)
+  const user = await loadUser(auth.sql, ctx.params.userId!)
+  return adminListFactors(auth, ctx, user.id)
+}
+
+export async function adminUserFactor(auth: AuthService, ctx: RequestContext): Promise<void> {
+  await requireAdmin(auth, ctx)
+  const user = await loadUser(auth.sql, ctx.params.userId!)
+  if (ctx.req.method === 'PUT') throw notImplemented('Updating a factor through the admin API')
+  return adminDeleteFactor(auth, ctx, user.id)
+}
+
+async function updateUserById(auth: AuthService, ctx: RequestContext, user: UserRow): Promise<void> {
+  const body = await ctx.body()
+  if (stringField(body, 'phone')) throw notImplemented('Users with phone numbers')
+  const email = stringField(body, 'email').trim().toLowerCase()
+  const encryptedPassword = await passwordHashFor(auth, body)
+  const userMetadata = objectField(body, 'user_metadata')
+  const appMetadata = objectField(body, 'app_metadata')
+  const role = stringField(body, 'role')
+  const ban = stringField(body, 'ban_duration')
+  const updated = await auth.sql.begin(async (tx) => {
+    if (email && email !== user.email) {
+      const other = await findUserByEmail(tx, email)
+      if (other && other.id !== user.id) throw unprocessable('email_exists', 'A user with this email address has already been registered')
+      await tx`update auth.users set email = ${email} where id = ${user.id}`
+      await tx`
+        update auth.identities set identity_data = identity_data || ${tx.json({ email })}, updated_at = now()
+        where user_id = ${user.id} and provider = 'email'`
+    }
+    if (encryptedPassword !== null) await tx`update auth.users set encrypted_password = ${encryptedPassword} where id = ${user.id}`
+    if (body.email_confirm === true) await tx`update auth.users set email_confirmed_at = coalesce(email_confirmed_at, now()) where id = ${user.id}`
+    if (userMetadata) await tx`update auth.users set raw_user_meta_data = ${tx.json(mergeMetadata(user.raw_user_meta_data, userMetadata) as never)} where id = ${user.id}`
+    if (appMetadata) await tx`update auth.users set raw_app_meta_data = ${tx.json(mergeMetadata(user.raw_app_meta_data, appMetadata) as never)} where id = ${user.id}`
+    if (role) await tx`update auth.users set role = ${role} where id = ${user.id}`
+    if (ban) await tx`update auth.users set banned_until = ${bannedUntil(ban)} where id = ${user.id}`
+    await tx`update auth.users set updated_at = now() where id = ${user.id}`
+    await audit(tx, user, 'user_modified', ctx.ip, { user_id: user.id, user_email: user.email })
+    return (await findUserById(tx, user.id))!
+  })
+  sendJson(ctx.res, 200, await userResponse(auth, updated))
+}
+
+async function deleteUser(auth: AuthService, ctx: RequestContext, user: UserRow): Promise<void> {
+  const body = await ctx.body()
+  if (body.should_soft_delete === true) throw notImplemented('Soft deletion of users')
+  await auth.sql.begin(async (tx) => {
+    await audit(tx, user, 'user_deleted', ctx.ip, { user_id: user.id, user_email: user.email })
+    await deleteSessions(tx, user.id, 'global', null)
+    await tx`delete from auth.users where id = ${user.id}`
+  })
+  sendJson(ctx.res, 200, {})
+}

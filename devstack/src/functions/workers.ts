@@ -1,0 +1,121 @@
+// One long-lived Deno process per edge function (the stand-in for edge-runtime's per_worker
+// policy): started on the first request, kept warm, started again after it exits or its files
+// change. Workers stay in the devstack's process group, so stopping the API stops them too.
+import { spawn, type ChildProcess } from 'node:child_process'
+import { createInterface } from 'node:readline'
+import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
+import type { EdgeFunction } from './catalog.ts'
+
+const bootstrap = join(import.meta.dirname, 'deno', 'bootstrap.ts')
+const readyMarker = /^devstack-worker-listening (\d+)$/
+/** The first start of a function may download its npm packages. */
+const bootTimeoutMs = 120_000
+
+/** A worker that could not start (syntax error, failed import, no handler): edge-runtime's BOOT_ERROR. */
+export class WorkerBootError extends Error {}
+
+interface Worker {
+  process: ChildProcess
+  port: Promise<number>
+  /** Same file and settings as the request's function, else the worker is replaced. */
+  key: string
+}
+
+export interface WorkerOptions {
+  denoBinary: string
+  /** Built for each start, so edited secrets apply after a restart. */
+  env: () => Record<string, string>
+  log?: (line: string) => void
+}
+
+export class FunctionWorkers {
+  readonly #workers = new Map<string, Worker>()
+  readonly #options: WorkerOptions
+
+  constructor(options: WorkerOptions) {
+    this.#options = options
+  }
+
+  /** The loopback port the function listens on, starting its worker if needed. */
+  port(fn: EdgeFunction): Promise<number> {
+    const key = `${fn.entrypoint}\n${fn.denoConfig}`
+    const running = this.#workers.get(fn.name)
+    if (running?.key === key && running.process.exitCode === null && running.process.signalCode === null) return running.port
+    if (running) this.#kill(fn.name, running)
+    const worker = this.#start(fn, key)
+    this.#workers.set(fn.name, worker)
+    return worker.port
+  }
+
+  /**
+   * Drops a worker whose connection failed: its exit event may arrive after the next request,
+   * which must not be sent to the dead port.
+   */
+  discard(name: string): void {
+    const worker = this.#workers.get(name)
+    if (worker) this.#kill(name, worker)
+  }
+
+  /** Stops every worker; each starts again with the next request (used when files change). */
+  restartAll(): void {
+    for (const [name, worker] of this.#workers) this.#kill(name, worker)
+  }
+
+  async stop(): Promise<void> {
+    const exits = [...this.#workers.values()].map(worker => new Promise<void>((resolveExit) => {
+      if (worker.process.exitCode !== null || worker.process.signalCode !== null) resolveExit()
+      else worker.process.once('exit', () => resolveExit())
+    }))
+    this.restartAll()
+    await Promise.all(exits)
+  }
+
+  #kill(name: string, worker: Worker): void {
+    if (this.#workers.get(name) === worker) this.#workers.delete(name)
+    worker.port.catch(() => {})
+    worker.process.kill('SIGTERM')
+  }
+
+  #start(fn: EdgeFunction, key: string): Worker {
+    const log = this.#options.log ?? console.log
+    const child = spawn(this.#options.denoBinary, [
+      'run', '-A', '--no-prompt', '--node-modules-dir=none', `--config=${fn.denoConfig}`,
+      bootstrap, pathToFileURL(fn.entrypoint).href,
+    ], { env: this.#options.env(), stdio: ['ignore', 'pipe', 'pipe'] })
+
+    const recentErrors: string[] = []
+    const port = new Promise<number>((resolvePort, rejectPort) => {
+      const timer = setTimeout(() => {
+        rejectPort(new WorkerBootError(`${fn.name} did not start listening within ${bootTimeoutMs / 1000} s`))
+        child.kill('SIGTERM')
+      }, bootTimeoutMs)
+      createInterface({ input: child.stdout! }).on('line', (line) => {
+        const ready = readyMarker.exec(line)
+        if (ready) {
+          clearTimeout(timer)
+          resolvePort(Number(ready[1]))
+        }
+        else {
+          log(`[functions/${fn.name}] ${line}`)
+        }
+      })
+      createInterface({ input: child.stderr! }).on('line', (line) => {
+        recentErrors.push(line)
+        if (recentErrors.length > 20) recentErrors.shift()
+        log(`[functions/${fn.name}] ${line}`)
+      })
+      child.once('error', (error) => {
+        clearTimeout(timer)
+        rejectPort(new WorkerBootError(`${fn.name}: ${error.message}`))
+      })
+      child.once('exit', (code, signal) => {
+        clearTimeout(timer)
+        // A no-op once the port was announced.
+        rejectPort(new WorkerBootError(`${fn.name} exited (${signal ?? `code ${code}`}) before serving:\n${recentErrors.join('\n')}`))
+        if (this.#workers.get(fn.name)?.process === child) this.#workers.delete(fn.name)
+      })
+    })
+    return { process: child, port, key }
+  }
+}

@@ -1,0 +1,243 @@
+// The portal's mails, one template per outbox template name, German and English side by side.
+// A template says what to tell (greeting, paragraphs, a code, a button, notes); one layout turns
+// that into plain text and HTML, escaping every value. Pure: no network, no clock.
+export type Locale = 'de' | 'en'
+
+export interface OutboxMail {
+  id: string
+  template: string
+  locale: string
+  recipient: string
+  data: Record<string, unknown>
+  attempts: number
+}
+
+export interface MailAction {
+  url: string
+  /** The link first creates the account: the invitee sets a password, then a second factor. */
+  accountSetup: boolean
+}
+
+export interface RenderContext {
+  siteUrl: string
+  firmName: string
+  timeZone: string
+  /** The invitation link, decided at sending time (with or without account set-up). */
+  invitation?: MailAction
+}
+
+export interface RenderedMail {
+  subject: string
+  text: string
+  html: string
+}
+
+interface MailContent {
+  subject: string
+  name?: string
+  paragraphs: string[]
+  code?: string
+  action?: { label: string, url: string }
+  notes: string[]
+}
+
+interface Phrasing {
+  locale: Locale
+  /** Picks the German or the English text. */
+  t: (de: string, en: string) => string
+  firm: string
+  date: (iso: string) => string
+  time: (iso: string) => string
+}
+
+type Template = (mail: OutboxMail, say: Phrasing, context: RenderContext) => MailContent
+
+export const invitationTemplates = ['client_invitation', 'matter_invitation', 'staff_invitation'] as const
+
+function text(data: Record<string, unknown>, key: string): string | undefined {
+  const value = data[key]
+  return typeof value === 'string' && value.trim() !== '' ? value.trim() : undefined
+}
+
+function requiredText(data: Record<string, unknown>, key: string, template: string): string {
+  const value = text(data, key)
+  if (value === undefined) throw new Error(`${template}: data.${key} is missing`)
+  return value
+}
+
+function secret(mail: OutboxMail, key: string): string {
+  const secrets = mail.data.secret
+  const value = secrets && typeof secrets === 'object' ? (secrets as Record<string, unknown>)[key] : undefined
+  if (typeof value !== 'string' || value === '') throw new Error(`${mail.template}: data.secret.${key} is missing`)
+  return value
+}
+
+/** What every invitation says besides its first paragraphs: the link, how it goes on, until when. */
+function invitationMail(mail: OutboxMail, say: Phrasing, context: RenderContext, paragraphs: string[]): MailContent {
+  const { t, firm } = say
+  const invitation = context.invitation
+  if (!invitation) throw new Error(`${mail.template}: no invitation link`)
+  const expiresAt = text(mail.data, 'expires_at')
+  const notes = invitation.accountSetup
+    ? [
+        t('Danach richten Sie einen zweiten Faktor ein (Authenticator-App oder Code per E-Mail), den das Portal bei jeder Anmeldung abfragt.',
+          'Next you set up a second factor (authenticator app or code by e-mail), which the portal asks for at every sign-in.'),
+        t('Ist der Link abgelaufen, fordern Sie auf der Anmeldeseite über „Passwort vergessen“ einen neuen an.',
+          'If the link has expired, request a new one with “Forgot password” on the sign-in page.'),
+      ]
+    : [t('Melden Sie sich mit Ihrem bestehenden Zugang an, um die Einladung anzunehmen.',
+        'Sign in with your existing account to accept the invitation.')]
+  if (expiresAt) notes.push(t(`Die Einladung gilt bis zum ${say.date(expiresAt)}.`, `The invitation is valid until ${say.date(expiresAt)}.`))
+  notes.push(t('Falls Sie keine Einladung erwartet haben, können Sie diese E-Mail ignorieren.',
+    'If you did not expect an invitation, you can ignore this e-mail.'))
+  return {
+    subject: t(`Einladung in das Mandantenportal – ${firm}`, `Invitation to the client portal – ${firm}`),
+    name: text(mail.data, 'invitee_name'),
+    paragraphs,
+    action: {
+      label: invitation.accountSetup
+        ? t('Einladung annehmen und Passwort festlegen', 'Accept the invitation and set your password')
+        : t('Einladung annehmen', 'Accept the invitation'),
+      url: invitation.url,
+    },
+    notes,
+  }
+}
+
+const templates: Record<string, Template> = {
+  mfa_email_code(mail, say) {
+    const { t, firm } = say
+    const enrol = text(mail.data, 'purpose') === 'enrol'
+    const expiresAt = requiredText(mail.data, 'expires_at', mail.template)
+    return {
+      subject: t(`Ihr Sicherheitscode – ${firm}`, `Your security code – ${firm}`),
+      name: text(mail.data, 'display_name'),
+      paragraphs: [enrol
+        ? t('Sie richten Codes per E-Mail als zweiten Faktor für das Mandantenportal ein. Ihr Code:',
+            'You are setting up codes by e-mail as the second factor for the client portal. Your code:')
+        : t('Sie melden sich im Mandantenportal an. Ihr Sicherheitscode:', 'You are signing in to the client portal. Your security code:')],
+      code: secret(mail, 'code'),
+      notes: [
+        t(`Der Code gilt bis ${say.time(expiresAt)}, nur einmal und nur für die Anmeldung, in der Sie ihn angefordert haben.`,
+          `The code is valid until ${say.time(expiresAt)}, once, and only for the sign-in in which you requested it.`),
+        t('Geben Sie den Code niemandem weiter – auch die Kanzlei fragt nie danach.', 'Never share this code – the firm will never ask you for it.'),
+        t('Sie haben keinen Code angefordert? Dann kennt jemand Ihr Passwort: Ändern Sie es bitte sofort und informieren Sie die Kanzlei.',
+          'You did not request a code? Then someone knows your password: please change it at once and tell the firm.'),
+      ],
+    }
+  },
+
+  client_invitation(mail, say, context) {
+    const { t, firm } = say
+    const client = requiredText(mail.data, 'client_name', mail.template)
+    const inviter = text(mail.data, 'inviter_name')
+    return invitationMail(mail, say, context, [
+      inviter
+        ? t(`${inviter} hat Sie eingeladen, das Mandantenportal für ${client} zu nutzen.`, `${inviter} has invited you to use the client portal for ${client}.`)
+        : t(`Sie sind eingeladen, das Mandantenportal für ${client} zu nutzen.`, `You have been invited to use the client portal for ${client}.`),
+      t(`Über das Portal tauschen Sie mit ${firm} Nachrichten und Dokumente sicher aus.`,
+        `In the portal you exchange messages and documents with ${firm} securely.`),
+    ])
+  },
+
+  matter_invitation(mail, say, context) {
+    const { t, firm } = say
+    const matter = requiredText(mail.data, 'matter_title', mail.template)
+    const inviter = text(mail.data, 'inviter_name')
+    return invitationMail(mail, say, context, [
+      inviter
+        ? t(`${inviter} hat Sie zur Akte „${matter}“ im Mandantenportal eingeladen.`, `${inviter} has invited you to the matter “${matter}” in the client portal.`)
+        : t(`Sie sind zur Akte „${matter}“ im Mandantenportal eingeladen.`, `You have been invited to the matter “${matter}” in the client portal.`),
+      t(`Dort tauschen Sie mit ${firm} und den Beteiligten Nachrichten und Dokumente zu dieser Akte sicher aus. Sie sehen nur, was zu dieser Akte gehört.`,
+        `There you exchange messages and documents about this matter securely with ${firm} and the others involved. You only see what belongs to this matter.`),
+    ])
+  },
+
+  staff_invitation(mail, say, context) {
+    const { t, firm } = say
+    const inviter = text(mail.data, 'inviter_name')
+    const admin = text(mail.data, 'role') === 'admin'
+    const invited = inviter ? t(`${inviter} hat Sie`, `${inviter} has invited you`) : t('Sie wurden', 'You have been invited')
+    return invitationMail(mail, say, context, [
+      t(`${invited} als Teil des Kanzleiteams (${firm}) in das Mandantenportal eingeladen${admin ? ', mit Administrationsrechten' : ''}.`,
+        `${invited} to the client portal as a member of the ${firm} team${admin ? ', with administration rights' : ''}.`),
+    ])
+  },
+
+  second_factor_reset(mail, say, context) {
+    const { t } = say
+    const resetBy = text(mail.data, 'reset_by_name')
+    return {
+      subject: t(`Ihr zweiter Faktor wurde zurückgesetzt – ${say.firm}`, `Your second factor has been reset – ${say.firm}`),
+      name: text(mail.data, 'display_name'),
+      paragraphs: [
+        t(`${resetBy ?? 'Die Kanzlei'} hat den zweiten Faktor Ihres Zugangs zum Mandantenportal zurückgesetzt und alle Ihre Sitzungen beendet.`,
+          `${resetBy ?? 'The firm'} has reset the second factor of your client portal account and ended all your sessions.`),
+        t('Melden Sie sich mit Ihrem Passwort an und richten Sie einen neuen zweiten Faktor ein. Bis dahin ist kein Zugriff auf Ihre Daten möglich.',
+          'Sign in with your password and set up a new second factor. Until then your data cannot be accessed.'),
+      ],
+      action: { label: t('Zum Mandantenportal', 'Go to the client portal'), url: `${context.siteUrl}/` },
+      notes: [t('Haben Sie das nicht veranlasst? Wenden Sie sich bitte umgehend an die Kanzlei.', 'Did you not ask for this? Please contact the firm at once.')],
+    }
+  },
+}
+
+function phrasing(locale: Locale, context: RenderContext): Phrasing {
+  const intlLocale = locale === 'de' ? 'de-DE' : 'en-GB'
+  const dates = new Intl.DateTimeFormat(intlLocale, { dateStyle: 'long', timeZone: context.timeZone })
+  const times = new Intl.DateTimeFormat(intlLocale, { hour: '2-digit', minute: '2-digit', timeZone: context.timeZone, timeZoneName: 'short' })
+  return {
+    locale,
+    t: (de, en) => (locale === 'de' ? de : en),
+    firm: context.firmName,
+    date: iso => dates.format(new Date(iso)),
+    time: iso => times.format(new Date(iso)),
+  }
+}
+
+const escapeHtml = (value: string) =>
+  value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;')
+
+function layout(content: MailContent, say: Phrasing): RenderedMail {
+  const { t } = say
+  const greeting = content.name ? t(`Guten Tag ${content.name},`, `Hello ${content.name},`) : t('Guten Tag,', 'Hello,')
+  const footer = t(`Automatisch versandt vom Mandantenportal – ${say.firm}. Antworten auf diese E-Mail werden nicht gelesen.`,
+    `Sent automatically by the client portal – ${say.firm}. Replies to this e-mail are not read.`)
+  const fallback = t('Falls die Schaltfläche nicht funktioniert, öffnen Sie diese Adresse:', 'If the button does not work, open this address:')
+
+  const textParts = [greeting, ...content.paragraphs]
+  if (content.code) textParts.push(`    ${content.code}`)
+  if (content.action) textParts.push(`${content.action.label}:\n${content.action.url}`)
+  textParts.push(...content.notes, `-- \n${footer}`)
+
+  const paragraph = (value: string, style = 'margin:0 0 16px') => `<p style="${style}">${escapeHtml(value)}</p>`
+  const html = [
+    `<!doctype html><html lang="${say.locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width">`,
+    `<title>${escapeHtml(content.subject)}</title></head>`,
+    '<body style="margin:0;padding:0;background:#f3f4f6;font-family:Arial,Helvetica,sans-serif;color:#1f2937;line-height:1.5">',
+    '<div style="max-width:560px;margin:0 auto;padding:24px">',
+    paragraph(say.firm, 'margin:0 0 16px;font-size:14px;font-weight:bold;color:#374151'),
+    '<div style="background:#ffffff;border-radius:8px;padding:24px">',
+    paragraph(greeting),
+    ...content.paragraphs.map(value => paragraph(value)),
+    content.code ? paragraph(content.code, 'margin:0 0 16px;font-size:28px;font-weight:bold;letter-spacing:6px;font-family:monospace') : '',
+    content.action
+      ? `<p style="margin:0 0 16px"><a href="${escapeHtml(content.action.url)}" style="display:inline-block;background:#1e3a5f;color:#ffffff;padding:12px 20px;border-radius:6px;text-decoration:none">${escapeHtml(content.action.label)}</a></p>`
+      + `<p style="margin:0 0 16px;font-size:13px;color:#6b7280">${escapeHtml(fallback)}<br><a href="${escapeHtml(content.action.url)}" style="color:#1e3a5f;word-break:break-all">${escapeHtml(content.action.url)}</a></p>`
+      : '',
+    ...content.notes.map(value => paragraph(value, 'margin:0 0 12px;font-size:14px;color:#4b5563')),
+    '</div>',
+    paragraph(footer, 'margin:16px 0 0;font-size:12px;color:#6b7280'),
+    '</div></body></html>',
+  ].join('')
+
+  return { subject: content.subject, text: `${textParts.join('\n\n')}\n`, html }
+}
+
+/** The mail in the row's language (German when the row names none we have). Throws for unknown templates or missing data. */
+export function renderMail(mail: OutboxMail, context: RenderContext): RenderedMail {
+  const template = Object.hasOwn(templates, mail.template) ? templates[mail.template] : undefined
+  if (!template) throw new Error(`unknown template "${mail.template}"`)
+  const say = phrasing(mail.locale === 'en' ? 'en' : 'de', context)
+  return layout(template(mail, say, context), say)
+}

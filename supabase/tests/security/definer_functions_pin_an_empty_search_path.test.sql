@@ -1,0 +1,20 @@
+-- Test: every security definer function of the portal runs with search_path = '' (no hijacking
+-- through objects in the caller's search path), and every policy helper is stable.
+begin;
+select plan(2);
+
+select is(
+  (select coalesce(array_agg(p.oid::regprocedure::text order by 1), '{}')
+     from pg_proc as p join pg_namespace as n on n.oid = p.pronamespace
+    where n.nspname in ('public', 'private', 'ops') and p.prosecdef
+      and not coalesce('search_path=""' = any (p.proconfig), false)),
+  '{}'::text[], 'security definer functions set search_path to empty');
+select is(
+  (select coalesce(array_agg(p.oid::regprocedure::text order by 1), '{}')
+     from pg_proc as p join pg_namespace as n on n.oid = p.pronamespace
+    where n.nspname = 'private' and has_function_privilege('authenticated', p.oid, 'execute')
+      and p.provolatile <> 's'),
+  '{}'::text[], 'helpers that policies call are stable');
+
+select * from finish();
+rollback;

@@ -1,0 +1,41 @@
+-- Test: no portal function is executable by anon or PUBLIC; authenticated may execute exactly the
+-- RPCs meant for the app; the hooks only by GoTrue's role; the outbox RPCs only by the service role.
+begin;
+select plan(6);
+
+select is(
+  (select coalesce(array_agg(p.oid::regprocedure::text order by 1), '{}')
+     from pg_proc as p join pg_namespace as n on n.oid = p.pronamespace
+    where n.nspname in ('public', 'private', 'ops') and has_function_privilege('anon', p.oid, 'execute')),
+  '{}'::text[], 'anon (and so PUBLIC) can execute no function in public, private or ops');
+
+select set_eq(
+  $$select p.proname::text from pg_proc as p join pg_namespace as n on n.oid = p.pronamespace
+     where n.nspname = 'public' and has_function_privilege('authenticated', p.oid, 'execute')$$,
+  array['my_access_state', 'request_email_code', 'verify_email_code', 'remove_email_factor',
+        'invite_to_matter', 'invite_to_client', 'invite_staff', 'accept_invitation', 'revoke_invitation',
+        'start_conversation', 'open_ticket', 'set_ticket_status', 'read_internal_notes',
+        'create_document_upload', 'complete_document_upload', 'release_document', 'delete_document',
+        'document_download_url', 'list_audit_events', 'reset_user_factors'],
+  'authenticated can execute exactly the portal RPCs in public');
+
+select ok(
+  has_function_privilege('supabase_auth_admin', 'public.hook_password_verification_attempt(jsonb)', 'execute')
+  and has_function_privilege('supabase_auth_admin', 'public.hook_mfa_verification_attempt(jsonb)', 'execute'),
+  'GoTrue''s role can execute the verification hooks');
+select ok(
+  not has_function_privilege('authenticated', 'public.hook_password_verification_attempt(jsonb)', 'execute')
+  and not has_function_privilege('service_role', 'public.hook_password_verification_attempt(jsonb)', 'execute')
+  and not has_function_privilege('authenticated', 'public.hook_mfa_verification_attempt(jsonb)', 'execute'),
+  'nobody else can execute the hooks (no self-made lockouts)');
+select ok(
+  has_function_privilege('service_role', 'public.claim_outbox_mail(integer, uuid[])', 'execute')
+  and has_function_privilege('service_role', 'public.complete_outbox_mail(uuid, text)', 'execute'),
+  'the service role can work the mail outbox');
+select ok(
+  not has_function_privilege('authenticated', 'public.claim_outbox_mail(integer, uuid[])', 'execute')
+  and not has_function_privilege('authenticated', 'public.complete_outbox_mail(uuid, text)', 'execute'),
+  'signed-in users cannot touch the mail outbox');
+
+select * from finish();
+rollback;
