@@ -1,0 +1,83 @@
+// The steps the journeys share, done the way a person does them: fields and buttons found by
+// their German labels and roles (the browser runs in de-DE), mails read from the devstack inbox.
+import type { Page } from 'playwright-core'
+import { latestMail, type InboxMessage } from '../helpers/auth.ts'
+import { testEnv } from '../helpers/env.ts'
+import { appUrl } from './browser.ts'
+
+const pathIs = (path: string) => (url: URL) => url.pathname === path
+
+export async function signIn(page: Page, email: string, password: string): Promise<void> {
+  await page.goto(`${appUrl}/anmelden`)
+  await page.getByLabel('E-Mail-Adresse').fill(email)
+  await page.getByLabel('Passwort', { exact: true }).fill(password)
+  await page.getByRole('button', { name: 'Anmelden' }).click()
+}
+
+/** Waits for the portal shell's overview page. */
+export async function overview(page: Page): Promise<void> {
+  await page.waitForURL(pathIs('/'))
+  await page.getByRole('heading', { level: 1, name: 'Übersicht' }).waitFor()
+}
+
+export async function signOut(page: Page): Promise<void> {
+  await page.getByRole('button', { name: 'Abmelden', exact: true }).click()
+  await page.waitForURL(pathIs('/anmelden'))
+}
+
+export async function stepUpPage(page: Page): Promise<void> {
+  await page.waitForURL(pathIs('/anmelden/zweiter-faktor'))
+  await page.getByRole('heading', { level: 1, name: 'Anmeldung bestätigen' }).waitFor()
+}
+
+export async function setUpPage(page: Page): Promise<void> {
+  await page.waitForURL(pathIs('/sicherheit/einrichten'))
+  await page.getByRole('heading', { level: 1, name: 'Zweiten Faktor einrichten' }).waitFor()
+}
+
+/** Types a code into the field labelled `label` and submits it with `button`. */
+export async function enterCode(page: Page, code: string, label: string, button: string): Promise<void> {
+  await page.getByLabel(label).fill(code)
+  await page.getByRole('button', { name: button }).click()
+}
+
+/** The TOTP secret the set-up page shows for typing into an app (grouped in fours). */
+export async function shownTotpSecret(page: Page): Promise<string> {
+  const item = page.getByRole('listitem').filter({ hasText: 'Oder geben Sie diesen Schlüssel in der App ein:' })
+  const text = await item.getByRole('code').textContent()
+  return (text ?? '').replace(/\s/g, '')
+}
+
+/** The ids of the mails an address has received so far, to wait for the next one. */
+export async function mailIds(address: string): Promise<Set<string>> {
+  const response = await fetch(`${testEnv.inboxUrl}/api/messages?to=${encodeURIComponent(address)}`)
+  return new Set((await response.json() as InboxMessage[]).map(mail => mail.id))
+}
+
+/** The first mail to `address` that is not among `seen`. */
+export const nextMail = (address: string, seen: Set<string>) => latestMail(address, 15_000, mail => !seen.has(mail.id))
+
+/** The six-digit code of an e-mail-factor mail (alone on its line in the text part). */
+export function codeIn(mail: InboxMessage): string {
+  const code = /^\s*(\d{6})\s*$/m.exec(mail.text)?.[1]
+  if (!code) throw new Error(`no code in the mail "${mail.subject}"`)
+  return code
+}
+
+/**
+ * The mail's link into the portal: Auth's verify link or a link to the portal itself. The portal's
+ * origin in mails is the instance's site_url; the journeys open it where the app is served.
+ */
+export function portalLink(mail: InboxMessage): string {
+  const link = mail.links.find(candidate => candidate.startsWith(testEnv.siteUrl) || candidate.includes('/auth/v1/verify'))
+  if (!link) throw new Error(`no portal link in the mail "${mail.subject}": ${mail.links.join(', ')}`)
+  return link.startsWith(testEnv.siteUrl) ? `${appUrl}${link.slice(testEnv.siteUrl.length)}` : link
+}
+
+/** The browser session's access token, from where supabase-js keeps it (sessionStorage `portal.auth`). */
+export async function browserAccessToken(page: Page): Promise<string> {
+  const stored = await page.evaluate(() => sessionStorage.getItem('portal.auth'))
+  const token = stored ? (JSON.parse(stored) as { access_token?: string }).access_token : undefined
+  if (!token) throw new Error('no session in sessionStorage (portal.auth)')
+  return token
+}
