@@ -39,8 +39,8 @@ async function measureRoute(appUrl: string, route: string, signedIn: boolean): P
     const { page, context } = browser
     if (signedIn) {
       const apiUrl = config.apiUrl
-      await context.route(`${apiUrl}/**`, request => request.request().url().includes('/rpc/my_security_state')
-        ? request.fulfill({ json: { persona: 'staff', totp_enrolled: true, email_factor_enrolled: false, grace_deadline: new Date(0).toISOString(), step_up_required: false, access_allowed: true } })
+      await context.route(`${apiUrl}/**`, request => request.request().url().includes('/rpc/my_access_state')
+        ? request.fulfill({ json: { persona: 'staff', factors: { totp: 1, email: false }, has_factor: true, grace_period_ends_at: null, step_up_required: false, enrolment_required: false, access_allowed: true } })
         : request.fulfill({ status: 404, json: { message: 'no Route matched with those values' } }))
       const now = Math.floor(Date.now() / 1000)
       const session = { access_token: fakeAccessToken(), refresh_token: 'bench', expires_in: 3600, expires_at: now + 3600, token_type: 'bearer', user: { id: 'bench', email: 'bench@kanzlei.example', aud: 'authenticated', app_metadata: {}, user_metadata: {}, created_at: new Date().toISOString() } }

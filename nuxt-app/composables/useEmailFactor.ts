@@ -1,15 +1,16 @@
 // The e-mail second factor, which Supabase Auth does not have: the portal's database sends a
 // one-time code through the mail outbox and records, per session, that it was confirmed
-// (private.access_allowed() reads that). Every call of the app goes through these RPCs:
-//   request_email_factor_code(purpose 'enrol' | 'step_up') → { resend_after_seconds, sends_left }
-//   verify_email_factor_code(code text)                    → { purpose, email_factor_enrolled }
-//   remove_email_factor()                                  → void (needs a step-up with the app factor)
-// Refusals are raised with the code as message (errors.codes.email_factor_* in the locales).
+// (private.access_allowed() reads that). The RPCs (supabase/README.md):
+//   request_email_code()     → { purpose: 'enrol' | 'verify', expires_at }  (5 per 15 minutes)
+//   verify_email_code(code)  → { verified: true, enrolled } | { verified: false, reason, attempts_left }
+//   remove_email_factor()    → void (needs a confirmed session and another factor)
+// Refusals are raised with the code as message (errors.codes.email_* in the locales).
 import { errorMessageKey } from '~/utils/error-messages'
 
-export type EmailCodePurpose = 'enrol' | 'step_up'
+/** The app's own pause between two sends; the server's limit is 5 codes per 15 minutes. */
+export const resendPauseSeconds = 30
 
-interface CodeSent { resend_after_seconds?: number, sends_left?: number }
+interface VerifyAnswer { verified?: boolean, attempts_left?: number }
 
 export function useEmailFactor() {
   const supabase = useSupabase()
@@ -17,26 +18,26 @@ export function useEmailFactor() {
   const verifying = ref(false)
   const codeSent = ref(false)
   const errorKey = ref<string | null>(null)
-  const sendsLeft = ref<number | null>(null)
+  /** Wrong guesses left for the current code (5 in all), once one was wrong. */
+  const attemptsLeft = ref<number | null>(null)
   const resendAt = ref(0)
   const now = useNow()
 
   const resendInSeconds = computed(() => Math.max(0, Math.ceil((resendAt.value - now.value) / 1000)))
-  const canResend = computed(() => !sending.value && resendInSeconds.value === 0 && sendsLeft.value !== 0)
+  const canResend = computed(() => !sending.value && resendInSeconds.value === 0)
 
-  async function requestCode(purpose: EmailCodePurpose): Promise<boolean> {
+  async function requestCode(): Promise<boolean> {
     sending.value = true
     errorKey.value = null
     try {
-      const { data, error, status } = await (await supabase()).rpc('request_email_factor_code', { purpose })
+      const { error, status } = await (await supabase()).rpc('request_email_code')
       if (error) {
         errorKey.value = errorMessageKey({ ...error, status })
         return false
       }
-      const sent = (data ?? {}) as CodeSent
       codeSent.value = true
-      sendsLeft.value = sent.sends_left ?? null
-      resendAt.value = Date.now() + (sent.resend_after_seconds ?? 60) * 1000
+      attemptsLeft.value = null
+      resendAt.value = Date.now() + resendPauseSeconds * 1000
       return true
     }
     finally {
@@ -48,9 +49,17 @@ export function useEmailFactor() {
     verifying.value = true
     errorKey.value = null
     try {
-      const { error, status } = await (await supabase()).rpc('verify_email_factor_code', { code: code.trim() })
-      if (error) errorKey.value = errorMessageKey({ ...error, status })
-      return !error
+      const { data, error, status } = await (await supabase()).rpc('verify_email_code', { code: code.trim() })
+      if (error) {
+        errorKey.value = errorMessageKey({ ...error, status })
+        return false
+      }
+      const answer = (data ?? {}) as VerifyAnswer
+      if (answer.verified === true) return true
+      // A wrong code is an answer, not an error, so the server keeps counting the attempts.
+      attemptsLeft.value = answer.attempts_left ?? 0
+      errorKey.value = attemptsLeft.value > 0 ? 'errors.codes.email_code_mismatch' : 'errors.codes.email_code_attempts_exceeded'
+      return false
     }
     finally {
       verifying.value = false
@@ -64,5 +73,5 @@ export function useEmailFactor() {
     return !error
   }
 
-  return { sending, verifying, codeSent, errorKey, sendsLeft, resendInSeconds, canResend, requestCode, verifyCode, removeFactor }
+  return { sending, verifying, codeSent, errorKey, attemptsLeft, resendInSeconds, canResend, requestCode, verifyCode, removeFactor }
 }

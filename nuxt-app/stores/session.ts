@@ -4,6 +4,8 @@ import { defineStore } from 'pinia'
 import type { Session } from '@supabase/supabase-js'
 import { parseSecurityState, securityGate, type SecurityState } from '~/utils/security'
 
+const sessionEndedCodes = new Set(['session_required', 'not_authenticated'])
+
 export const useSessionStore = defineStore('session', () => {
   const supabase = useSupabase()
   let listening = false
@@ -32,7 +34,12 @@ export const useSessionStore = defineStore('session', () => {
       security.value = null
       return null
     }
-    const { data, error } = await (await client()).rpc('my_security_state')
+    const { data, error } = await (await client()).rpc('my_access_state')
+    // The session was ended elsewhere (signed out everywhere, factors reset): sign in again.
+    if (error && sessionEndedCodes.has(error.message)) {
+      await signOut('local')
+      return null
+    }
     security.value = error ? null : parseSecurityState(data)
     return security.value
   }

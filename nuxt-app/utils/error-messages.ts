@@ -7,9 +7,13 @@ export const knownCodes = new Set([
   'weak_password', 'same_password', 'otp_expired', 'session_expired', 'session_not_found',
   'mfa_verification_failed', 'mfa_challenge_expired', 'mfa_verification_rejected', 'insufficient_aal',
   'mfa_factor_name_conflict', 'too_many_enrolled_mfa_factors',
-  // Raised by the portal's RPCs (message = code), see useEmailFactor.ts.
-  'email_factor_rate_limited', 'email_factor_code_invalid', 'email_factor_code_expired',
-  'email_factor_attempts_exceeded', 'email_factor_last_factor',
+  // Raised by the portal's RPCs (message = code; supabase/README.md "Error codes"), and the
+  // password hook's refusal (login_throttled, sent as the message of invalid_credentials).
+  'email_code_mismatch', 'email_code_rate_limited', 'email_code_invalid_format', 'email_code_not_found',
+  'email_code_already_used', 'email_code_expired', 'email_code_attempts_exceeded', 'email_missing',
+  'email_factor_not_enrolled', 'mfa_required', 'session_required', 'login_throttled', 'forbidden',
+  'invitation_not_found', 'invitation_expired', 'invitation_revoked', 'invitation_already_accepted',
+  'invitation_email_mismatch', 'invalid_email', 'client_not_found', 'already_member', 'user_not_found',
 ])
 
 /** Codes that only tell the user something exists: shown as a wrong-credentials message. */
@@ -19,10 +23,13 @@ interface ErrorLike { code?: unknown, status?: unknown, name?: unknown, message?
 
 export function errorMessageKey(error: unknown): string {
   const { code, status, name, message } = (error && typeof error === 'object' ? error : {}) as ErrorLike
-  for (const candidate of [code, message]) {
-    if (typeof candidate !== 'string') continue
-    if (knownCodes.has(candidate)) return `errors.codes.${candidate}`
-    if (credentialCodes.has(candidate)) return 'errors.codes.invalid_credentials'
+  // Auth's own codes that would reveal an account read as wrong credentials (the RPCs' user_not_found,
+  // for staff, keeps its meaning).
+  if (typeof code === 'string' && credentialCodes.has(code)) return 'errors.codes.invalid_credentials'
+  // The message first: RPCs send their code there, and a throttled sign-in is invalid_credentials
+  // with the message login_throttled.
+  for (const candidate of [message, code]) {
+    if (typeof candidate === 'string' && knownCodes.has(candidate)) return `errors.codes.${candidate}`
   }
   if (status === 429) return 'errors.codes.over_request_rate_limit'
   // No answer, a gateway without the service (404) or a server error: the service is unreachable.

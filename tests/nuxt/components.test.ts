@@ -17,10 +17,13 @@ function signInAs(persona: Persona, security: Partial<SecurityState> = {}) {
   store.session = fakeSession({ email: 'j.becker@mustermann-gmbh.de', user_metadata: { display_name: 'Jonas Becker' } })
   store.security = {
     persona,
+    displayName: 'Jonas Becker',
+    locale: 'de',
     totpEnrolled: false,
     emailFactorEnrolled: false,
     graceDeadline: new Date(Date.now() + 2.5 * day),
     stepUpRequired: false,
+    enrolmentRequired: false,
     accessAllowed: true,
     ...security,
   }
@@ -77,7 +80,8 @@ describe('components', () => {
 
   it('offers both factors for the step-up and sends the e-mail code for this session', async () => {
     signInAs('client', { totpEnrolled: true, emailFactorEnrolled: true, stepUpRequired: true })
-    supabase.rpcAnswers.set('request_email_factor_code', { data: { resend_after_seconds: 60, sends_left: 4 } })
+    supabase.rpcAnswers.set('request_email_code', { data: { purpose: 'verify', expires_at: '2026-11-27T12:10:00Z' } })
+    supabase.rpcAnswers.set('verify_email_code', { data: { verified: false, reason: 'email_code_mismatch', attempts_left: 4 } })
     const stepUp = await mountSuspended(MfaStepUp)
     const methods = stepUp.findAll('input[type="radio"], button[role="radio"]')
     expect(methods).toHaveLength(2)
@@ -85,13 +89,21 @@ describe('components', () => {
     await flushPromises()
     await stepUp.findAll('button').find(button => button.text() === 'Code per E-Mail senden')!.trigger('click')
     await flushPromises()
-    expect(supabase.rpc).toHaveBeenCalledWith('request_email_factor_code', { purpose: 'step_up' })
+    expect(supabase.rpc).toHaveBeenCalledWith('request_email_code')
     expect(stepUp.text()).toContain('Erneut senden ist in')
 
+    // A wrong code is an answer with the attempts left, not a confirmation.
+    await stepUp.get('input[autocomplete="one-time-code"]').setValue('654321')
+    await stepUp.get('form').trigger('submit')
+    await flushPromises()
+    expect(stepUp.text()).toContain('Verbleibende Versuche: 4')
+    expect(stepUp.emitted('verified')).toBeUndefined()
+
+    supabase.rpcAnswers.set('verify_email_code', { data: { verified: true, enrolled: true } })
     await stepUp.get('input[autocomplete="one-time-code"]').setValue(' 123456 ')
     await stepUp.get('form').trigger('submit')
     await flushPromises()
-    expect(supabase.rpc).toHaveBeenCalledWith('verify_email_factor_code', { code: '123456' })
+    expect(supabase.rpc).toHaveBeenCalledWith('verify_email_code', { code: '123456' })
     expect(stepUp.emitted('verified')).toHaveLength(1)
   })
 

@@ -15,7 +15,13 @@ describe('error messages', () => {
   it('names throttling, and our RPCs’ refusals by their code', () => {
     expect(errorMessageKey({ code: 'over_request_rate_limit', status: 429 })).toBe('errors.codes.over_request_rate_limit')
     expect(errorMessageKey({ status: 429 })).toBe('errors.codes.over_request_rate_limit')
-    expect(errorMessageKey({ code: 'P0001', message: 'email_factor_code_invalid', status: 400 })).toBe('errors.codes.email_factor_code_invalid')
+    expect(errorMessageKey({ code: 'P0001', message: 'email_code_expired', status: 400 })).toBe('errors.codes.email_code_expired')
+    // The password hook's refusal arrives as invalid_credentials with its own message.
+    expect(errorMessageKey({ name: 'AuthApiError', code: 'invalid_credentials', message: 'login_throttled', status: 400 })).toBe('errors.codes.login_throttled')
+  })
+
+  it('tells an ended session to sign in again', () => {
+    expect(errorMessageKey({ code: 'P0001', message: 'session_required', status: 400 })).toBe('errors.codes.session_required')
   })
 
   it('reports an unreachable or missing service as unavailable, anything else as unexpected', () => {

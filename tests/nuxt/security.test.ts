@@ -5,10 +5,13 @@ import { guardRedirect, paths, safeReturnPath, type RouteTarget } from '~/utils/
 const now = new Date('2026-11-27T12:00:00Z')
 const state = (overrides: Partial<SecurityState> = {}): SecurityState => ({
   persona: 'client',
+  displayName: 'Jonas Becker',
+  locale: 'de',
   totpEnrolled: false,
   emailFactorEnrolled: false,
   graceDeadline: new Date('2026-11-29T12:00:00Z'),
   stepUpRequired: false,
+  enrolmentRequired: false,
   accessAllowed: true,
   ...overrides,
 })
@@ -16,11 +19,15 @@ const route = (path: string, meta: RouteTarget['meta'] = {}): RouteTarget => ({ 
 
 describe('security state', () => {
   it('reads the RPC answer and treats anything unexpected as not allowed', () => {
-    const parsed = parseSecurityState({ persona: 'staff', totp_enrolled: true, email_factor_enrolled: false, grace_deadline: '2026-11-30T00:00:00Z', step_up_required: true, access_allowed: false })
-    expect(parsed).toMatchObject({ persona: 'staff', totpEnrolled: true, stepUpRequired: true, accessAllowed: false })
+    const parsed = parseSecurityState({
+      persona: 'staff', display_name: 'Dr. Anna Berg', locale: 'de', factors: { totp: 1, email: false }, has_factor: true,
+      grace_period_ends_at: '2026-11-30T00:00:00Z', step_up_required: true, enrolment_required: false, access_allowed: false,
+    })
+    expect(parsed).toMatchObject({ persona: 'staff', displayName: 'Dr. Anna Berg', totpEnrolled: true, emailFactorEnrolled: false, stepUpRequired: true, enrolmentRequired: false, accessAllowed: false })
     expect(parsed.graceDeadline.toISOString()).toBe('2026-11-30T00:00:00.000Z')
-    expect(parseSecurityState({ persona: 'root', totp_enrolled: 'yes' })).toMatchObject({ persona: null, totpEnrolled: false, accessAllowed: false })
-    expect(parseSecurityState(null).graceDeadline.getTime()).toBe(0)
+    expect(parseSecurityState({ persona: 'root', factors: { totp: 'yes', email: 'yes' } })).toMatchObject({ persona: null, totpEnrolled: false, emailFactorEnrolled: false, enrolmentRequired: true, accessAllowed: false })
+    // After a staff reset the grace period is over: no deadline in the answer.
+    expect(parseSecurityState({ factors: { totp: 0, email: false }, grace_period_ends_at: null }).graceDeadline.getTime()).toBe(0)
   })
 
   it('counts the grace days left, rounded up, and zero once the deadline has passed', () => {
@@ -36,6 +43,8 @@ describe('security state', () => {
     expect(securityGate(true, state(), now)).toBe('open')
     expect(securityGate(true, state({ graceDeadline: new Date('2026-11-27T11:59:59Z') }), now)).toBe('enrol')
     expect(securityGate(true, state({ emailFactorEnrolled: true, graceDeadline: new Date(0) }), now)).toBe('open')
+    // The database's word counts even when this device's clock says there is time left.
+    expect(securityGate(true, state({ enrolmentRequired: true }), now)).toBe('enrol')
   })
 })
 

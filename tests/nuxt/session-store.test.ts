@@ -6,7 +6,8 @@ import { createFakeSupabase, fakeSession, type FakeSupabase } from './fake-supab
 const { supabaseRef } = vi.hoisted(() => ({ supabaseRef: { current: undefined as unknown } }))
 mockNuxtImport('useSupabase', () => () => async () => supabaseRef.current)
 
-const securityAnswer = { persona: 'client', totp_enrolled: true, email_factor_enrolled: false, grace_deadline: '2026-11-30T00:00:00Z', step_up_required: true, access_allowed: false }
+// The shape of my_access_state() (supabase/README.md).
+const securityAnswer = { persona: 'client', factors: { totp: 1, email: false }, has_factor: true, grace_period_ends_at: '2026-11-30T00:00:00Z', in_grace_period: true, session_verified: false, step_up_required: true, enrolment_required: false, access_allowed: false }
 
 describe('session store', () => {
   let supabase: FakeSupabase
@@ -25,7 +26,7 @@ describe('session store', () => {
   })
 
   it('signs in, then asks the database which step comes next', async () => {
-    supabase.rpcAnswers.set('my_security_state', { data: securityAnswer })
+    supabase.rpcAnswers.set('my_access_state', { data: securityAnswer })
     const store = useSessionStore()
     await store.signIn('mandantin@example.com', 'Regenschirm Tanzt Leise')
     expect(supabase.auth.signInWithPassword).toHaveBeenCalledWith({ email: 'mandantin@example.com', password: 'Regenschirm Tanzt Leise' })
@@ -45,14 +46,24 @@ describe('session store', () => {
   it('counts a session whose security state cannot be read as unavailable, not as open', async () => {
     sessionStorage.setItem('portal.auth', '{}')
     supabase.auth.getSession.mockResolvedValueOnce({ data: { session: fakeSession() }, error: null })
-    supabase.rpcAnswers.set('my_security_state', { error: { message: 'no Route matched' }, status: 404 })
+    supabase.rpcAnswers.set('my_access_state', { error: { message: 'no Route matched' }, status: 404 })
     const store = useSessionStore()
     await store.init()
     expect(store.gate()).toBe('unavailable')
   })
 
+  it('sends a session that was ended elsewhere back to the sign-in, not to the second factor', async () => {
+    sessionStorage.setItem('portal.auth', '{}')
+    supabase.auth.getSession.mockResolvedValueOnce({ data: { session: fakeSession() }, error: null })
+    supabase.rpcAnswers.set('my_access_state', { error: { code: 'P0001', message: 'session_required' }, status: 400 })
+    const store = useSessionStore()
+    await store.init()
+    expect(supabase.auth.signOut).toHaveBeenCalledWith({ scope: 'local' })
+    expect(store.gate()).toBe('sign-in')
+  })
+
   it('forgets the session on this device even when the server cannot be reached', async () => {
-    supabase.rpcAnswers.set('my_security_state', { data: securityAnswer })
+    supabase.rpcAnswers.set('my_access_state', { data: securityAnswer })
     const store = useSessionStore()
     await store.signIn('mandantin@example.com', 'Regenschirm Tanzt Leise')
     sessionStorage.setItem('portal.auth', '{"stale":true}')
@@ -64,7 +75,7 @@ describe('session store', () => {
   })
 
   it('keeps this device signed in when signing out the others', async () => {
-    supabase.rpcAnswers.set('my_security_state', { data: { ...securityAnswer, step_up_required: false, access_allowed: true } })
+    supabase.rpcAnswers.set('my_access_state', { data: { ...securityAnswer, step_up_required: false, access_allowed: true } })
     const store = useSessionStore()
     await store.signIn('mandantin@example.com', 'Regenschirm Tanzt Leise')
     await store.signOut('others')
