@@ -66,7 +66,7 @@ it('five wrong e-mail codes use the code up: the right one is refused afterwards
       await enterCode(page, wrong, 'Sechsstelliger Code', 'Bestätigen')
       await answered
     }
-    await page.getByRole('alert').filter({ hasText: 'Zu viele falsche Codes. Fordern Sie einen neuen Code an.' }).waitFor()
+    await page.getByRole('alert').filter({ hasText: 'Zu viele falsche Eingaben: Dieser Code ist gesperrt. Fordern Sie einen neuen Code an.' }).waitFor()
     await journey.screenshot('locked-after-five-wrong-codes')
 
     const answered = verification()
@@ -74,7 +74,7 @@ it('five wrong e-mail codes use the code up: the right one is refused afterwards
     const refused = await answered
     expect(refused.status()).toBe(400)
     expect(await refused.json()).toMatchObject({ code: 'P0001', message: 'email_code_attempts_exceeded' })
-    await page.getByRole('alert').filter({ hasText: 'Zu viele falsche Codes' }).waitFor()
+    await page.getByRole('alert').filter({ hasText: 'Dieser Code ist gesperrt' }).waitFor()
     await page.goto(`${appUrl}/`)
     await stepUpPage(page)
     await journey.screenshot('right-code-refused')
