@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { mockNuxtImport, mountSuspended } from '@nuxt/test-utils/runtime'
 import { flushPromises } from '@vue/test-utils'
+import AdminInviteForm from '~/components/admin/AdminInviteForm.vue'
 import AppNavigation from '~/components/layout/AppNavigation.vue'
 import AuthNewPasswordForm from '~/components/auth/AuthNewPasswordForm.vue'
 import MfaGraceNotice from '~/components/mfa/MfaGraceNotice.vue'
@@ -118,5 +119,32 @@ describe('components', () => {
     expect(supabase.auth.mfa.challengeAndVerify).toHaveBeenCalledWith({ factorId: 'factor-1', code: '000000' })
     expect(stepUp.text()).toContain('Der Code ist nicht korrekt')
     expect(stepUp.emitted('verified')).toBeUndefined()
+  })
+
+  it('invites a client user through the invite function and says why the server refused one', async () => {
+    signInAs('staff')
+    const clients = [{ id: '7d4c2a4e-0000-4000-8000-000000000001', name: 'Mustermann GmbH', reference_number: 'M-2026-001' }]
+    const form = await mountSuspended(AdminInviteForm, { props: { clients, canInviteStaff: false } })
+    expect(form.text()).not.toContain('Kanzlei (Mitarbeitende)')
+    const submit = form.get('button[type="submit"]')
+    expect(submit.attributes('disabled')).toBeDefined()
+
+    // Nuxt UI's select opens a listbox in a portal; the choice itself is what matters here.
+    const formState = form.vm as unknown as { form: { clientId: string } }
+    formState.form.clientId = clients[0]!.id
+    await form.get('input[type="email"]').setValue(' neu@mustermann-gmbh.de ')
+    await flushPromises()
+    await form.get('form').trigger('submit')
+    await flushPromises()
+    expect(supabase.functions.invoke).toHaveBeenCalledWith('invite', { body: expect.objectContaining({ kind: 'client', client_id: clients[0]!.id, email: 'neu@mustermann-gmbh.de', locale: 'de' }) })
+    expect(form.text()).toContain('Die Einladung an neu@mustermann-gmbh.de ist unterwegs')
+
+    // supabase-js leaves a function's error answer in the Response.
+    const refusal = new Response(JSON.stringify({ code: 'already_member', message: 'already member' }), { status: 400 })
+    supabase.functions.invoke.mockResolvedValueOnce({ data: null, error: Object.assign(new Error('non-2xx'), { context: refusal }) })
+    await form.get('input[type="email"]').setValue('neu@mustermann-gmbh.de')
+    await form.get('form').trigger('submit')
+    await flushPromises()
+    expect(form.text()).toContain('Diese Person hat bereits Zugang.')
   })
 })
