@@ -41,7 +41,10 @@ it('an invited client user sets a password, accepts, enrols TOTP and signs in ag
     await journey.screenshot('invitation-accepted-set-up')
 
     await page.getByRole('button', { name: 'QR-Code anzeigen' }).click()
-    await page.getByRole('img', { name: 'QR-Code zum Einrichten der Authenticator-App' }).waitFor()
+    const qrCode = page.getByRole('img', { name: 'QR-Code zum Einrichten der Authenticator-App' })
+    await qrCode.waitFor()
+    // The image must decode, not just be there: a broken data: URI shows only its alt text.
+    expect(await qrCode.evaluate((image: HTMLImageElement) => image.decode().then(() => image.naturalWidth, () => 0))).toBeGreaterThan(0)
     const app = new Authenticator('browser', await shownTotpSecret(page))
     await journey.screenshot('totp-shown')
     await enterCode(page, app.nextCode(), 'Sechsstelliger Code', 'Code prüfen und aktivieren')
