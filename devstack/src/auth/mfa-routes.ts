@@ -69,7 +69,10 @@ export async function enroll(auth: AuthService, ctx: RequestContext): Promise<vo
     return row!
   })
   const uri = otpauthUri(issuer, caller.user.email ?? '', factor.secret!)
-  const qrCode = await QRCode.toString(uri, { type: 'svg', errorCorrectionLevel: 'M' })
+  // supabase-js puts the SVG unencoded into a data: URI, where a '#' ends the image: colour names,
+  // as GoTrue's own SVG uses, keep the QR code visible in the browser.
+  const qrCode = (await QRCode.toString(uri, { type: 'svg', errorCorrectionLevel: 'M' }))
+    .replaceAll('"#ffffff"', '"white"').replaceAll('"#000000"', '"black"')
   sendJson(ctx.res, 200, { id: factor.id, type: 'totp', friendly_name: factor.friendly_name, totp: { qr_code: qrCode, secret: factor.secret, uri } })
 }
 
