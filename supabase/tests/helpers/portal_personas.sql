@@ -141,6 +141,19 @@ as $$
    where o.data ->> 'invitation_id' = invitation_id::text
 $$;
 
+-- A session of a persona signed in elsewhere (another device), as GoTrue records it.
+create or replace function tests.create_device_session(identifier text, user_agent text, ip inet, signed_in_at timestamptz)
+returns uuid
+language sql
+security definer
+set search_path = ''
+as $$
+  insert into auth.sessions (id, user_id, created_at, updated_at, refreshed_at, aal, user_agent, ip)
+  values (gen_random_uuid(), tests.get_user_id(identifier), signed_in_at, signed_in_at,
+          signed_in_at at time zone 'utc', 'aal1', user_agent, ip)
+  returning id
+$$;
+
 create or replace function tests.create_portal_world() returns void
 language plpgsql
 security definer
