@@ -81,6 +81,20 @@ begin
 end;
 $$;
 
+-- my_access_state() as a persona sees it (then back to no role), for one-line assertions.
+create or replace function tests.access_state_as(identifier text) returns jsonb
+language plpgsql
+as $$
+declare
+  state jsonb;
+begin
+  perform tests.act_as(identifier);
+  state := public.my_access_state();
+  perform tests.clear_authentication();
+  return state;
+end;
+$$;
+
 -- Realtime's join check: a probe row on the topic, read back as the current role.
 create or replace function tests.realtime_probe(topic text, extension text) returns uuid
 language sql
