@@ -3,7 +3,7 @@
 import type { SupabaseClient } from '@supabase/supabase-js'
 // @ts-types="npm:@types/nodemailer@8.0.2"
 import nodemailer from 'nodemailer'
-import type { AccountSetupLink, Outbox, SendMail } from './deliver.ts'
+import type { AccountSetupToken, Outbox, SendMail } from './deliver.ts'
 import type { MailSettings, SmtpSettings } from './settings.ts'
 import type { OutboxMail } from './templates.ts'
 
@@ -21,13 +21,16 @@ export function outboxThroughApi(service: SupabaseClient): Outbox {
   }
 }
 
-/** generateLink creates the account without GoTrue mailing anything; our mail carries the link. */
-export function accountSetupThroughAuth(service: SupabaseClient): AccountSetupLink {
-  return async (email, redirectTo, profile) => {
-    const { data, error } = await service.auth.admin.generateLink({ type: 'invite', email, options: { redirectTo, data: profile } })
+/**
+ * generateLink creates the account without GoTrue mailing anything. Our mail links to the app with
+ * the token hash, not to GoTrue's action_link, whose GET /verify a prefetching scanner would burn.
+ */
+export function accountSetupThroughAuth(service: SupabaseClient): AccountSetupToken {
+  return async (email, profile) => {
+    const { data, error } = await service.auth.admin.generateLink({ type: 'invite', email, options: { data: profile } })
     if (error?.code === 'email_exists') return null
     if (error) throw error
-    return data.properties.action_link
+    return data.properties.hashed_token
   }
 }
 

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict'
-import { acceptInvitationUrl, type DeliveryDeps, deliverOutbox, type OutgoingMail } from './deliver.ts'
+import { acceptInvitationUrl, type DeliveryDeps, deliverOutbox, type OutgoingMail, setPasswordUrl } from './deliver.ts'
 import type { OutboxMail } from './templates.ts'
 
 const settings = { siteUrl: 'https://portal.example', firmName: 'Kanzlei Weber & Partner', timeZone: 'Europe/Berlin' }
@@ -18,7 +18,7 @@ function fakeWorld(batches: OutboxMail[][], options: { failSending?: (mail: Outg
   const claims: Array<{ maxCount: number, ids: string[] | null }> = []
   const completed: Array<[string, string | null]> = []
   const sent: OutgoingMail[] = []
-  const setups: Array<{ email: string, redirectTo: string, profile: unknown }> = []
+  const setups: Array<{ email: string, profile: unknown }> = []
   const deps: DeliveryDeps = {
     outbox: {
       claim: async (maxCount, ids) => {
@@ -33,9 +33,9 @@ function fakeWorld(batches: OutboxMail[][], options: { failSending?: (mail: Outg
       if (options.failSending?.(mail)) throw Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:2525'), { code: 'ESOCKET' })
       sent.push(mail)
     },
-    accountSetupLink: async (email, redirectTo, profile) => {
-      setups.push({ email, redirectTo, profile })
-      return options.existingAccounts?.includes(email) ? null : `https://api.example/auth/v1/verify?token=h&type=invite&redirect_to=${encodeURIComponent(redirectTo)}`
+    accountSetupToken: async (email, profile) => {
+      setups.push({ email, profile })
+      return options.existingAccounts?.includes(email) ? null : 'f00d+h/sh'
     },
     settings,
   }
@@ -68,18 +68,22 @@ Deno.test('a run started for given mails claims only those', async () => {
   assert.deepEqual(world.claims.map(claim => claim.ids), [['code-1'], ['code-1']])
 })
 
-Deno.test('an invitation to a new address carries GoTrue\'s link, which leads on to the accept page', async () => {
+Deno.test('an invitation to a new address links to the app\'s set-password page with the token hash, then on to the accept page', async () => {
   const world = fakeWorld([[invitationMail]])
   await deliverOutbox(world.deps, null)
-  const accept = acceptInvitationUrl(settings.siteUrl, 'a1b2')
-  assert.equal(accept, 'https://portal.example/einladung/annehmen?invitation=a1b2')
-  assert.deepEqual(world.setups, [{ email: 'new@example.org', redirectTo: accept, profile: { display_name: 'Ann Lee', locale: 'en' } }])
-  assert.match(world.sent[0]!.text, /Accept the invitation and set your password:\nhttps:\/\/api\.example\/auth\/v1\/verify\?token=h&type=invite&redirect_to=https%3A%2F%2Fportal\.example%2Feinladung%2Fannehmen%3Finvitation%3Da1b2/)
+  assert.deepEqual(world.setups, [{ email: 'new@example.org', profile: { display_name: 'Ann Lee', locale: 'en' } }])
+  const link = 'https://portal.example/passwort-setzen?token_hash=f00d%2Bh%2Fsh&type=invite&weiter=%2Feinladung%2Fannehmen%3Finvitation%3Da1b2'
+  assert.equal(setPasswordUrl(settings.siteUrl, 'f00d+h/sh', 'invite', '/einladung/annehmen?invitation=a1b2'), link)
+  assert.ok(world.sent[0]!.text.includes(`Accept the invitation and set your password:\n${link}\n`))
+  assert.ok(!world.sent[0]!.text.includes('/auth/v1/verify'), 'never GoTrue\'s verify link, which a mail scanner would use up')
+  const params = new URL(link).searchParams
+  assert.deepEqual([params.get('token_hash'), params.get('type'), params.get('weiter')], ['f00d+h/sh', 'invite', '/einladung/annehmen?invitation=a1b2'])
 })
 
 Deno.test('an invitation to an existing account links straight to the accept page', async () => {
   const world = fakeWorld([[invitationMail]], { existingAccounts: ['new@example.org'] })
   await deliverOutbox(world.deps, null)
+  assert.equal(acceptInvitationUrl(settings.siteUrl, 'a1b2'), 'https://portal.example/einladung/annehmen?invitation=a1b2')
   assert.match(world.sent[0]!.text, /Accept the invitation:\nhttps:\/\/portal\.example\/einladung\/annehmen\?invitation=a1b2\n/)
 })
 

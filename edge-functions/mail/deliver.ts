@@ -20,16 +20,16 @@ export interface OutgoingMail extends RenderedMail {
 export type SendMail = (mail: OutgoingMail) => Promise<void>
 
 /**
- * GoTrue's link for an address without account: creates the account (no mail from GoTrue) and
- * returns the link that signs the invitee in and leads to redirectTo. Null when the address
- * already has a confirmed account.
+ * For an address without account: creates the account through GoTrue (which mails nothing) and
+ * returns the hash of its one-time invite token. Null when the address already has a confirmed
+ * account.
  */
-export type AccountSetupLink = (email: string, redirectTo: string, profile: { display_name: string | null, locale: string }) => Promise<string | null>
+export type AccountSetupToken = (email: string, profile: { display_name: string | null, locale: string }) => Promise<string | null>
 
 export interface DeliveryDeps {
   outbox: Outbox
   send: SendMail
-  accountSetupLink: AccountSetupLink
+  accountSetupToken: AccountSetupToken
   settings: Pick<MailSettings, 'siteUrl' | 'firmName' | 'timeZone'>
 }
 
@@ -39,8 +39,19 @@ export interface DeliveryReport {
 }
 
 /** The portal page that accepts an invitation (nuxt-app: sign in if needed, then accept_invitation). */
+export const acceptInvitationPath = (token: string) => `/einladung/annehmen?invitation=${encodeURIComponent(token)}`
+
 export function acceptInvitationUrl(siteUrl: string, token: string): string {
-  return `${siteUrl}/einladung/annehmen?invitation=${encodeURIComponent(token)}`
+  return `${siteUrl}${acceptInvitationPath(token)}`
+}
+
+/**
+ * The app's set-password page for a new account. The link holds only the token hash: the app
+ * verifies it (verifyOtp({ token_hash, type })) when the person submits the page, so a mail
+ * scanner that opens the link does not use the one-time token up. Then the app goes on to `next`.
+ */
+export function setPasswordUrl(siteUrl: string, tokenHash: string, type: 'invite' | 'recovery', next: string): string {
+  return `${siteUrl}/passwort-setzen?token_hash=${encodeURIComponent(tokenHash)}&type=${type}&weiter=${encodeURIComponent(next)}`
 }
 
 /** A failure reason for the outbox and the log: never the mail's data (codes, tokens). */
@@ -55,10 +66,11 @@ const isInvitation = (template: string) => (invitationTemplates as readonly stri
 async function invitationAction(mail: OutboxMail, deps: DeliveryDeps): Promise<MailAction> {
   const token = (mail.data.secret as { token?: unknown } | undefined)?.token
   if (typeof token !== 'string' || token === '') throw new Error(`${mail.template}: data.secret.token is missing`)
-  const accept = acceptInvitationUrl(deps.settings.siteUrl, token)
   const name = mail.data.invitee_name
-  const setup = await deps.accountSetupLink(mail.recipient, accept, { display_name: typeof name === 'string' ? name : null, locale: mail.locale })
-  return setup ? { url: setup, accountSetup: true } : { url: accept, accountSetup: false }
+  const tokenHash = await deps.accountSetupToken(mail.recipient, { display_name: typeof name === 'string' ? name : null, locale: mail.locale })
+  return tokenHash
+    ? { url: setPasswordUrl(deps.settings.siteUrl, tokenHash, 'invite', acceptInvitationPath(token)), accountSetup: true }
+    : { url: acceptInvitationUrl(deps.settings.siteUrl, token), accountSetup: false }
 }
 
 async function compose(mail: OutboxMail, deps: DeliveryDeps): Promise<OutgoingMail> {

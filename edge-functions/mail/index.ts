@@ -14,7 +14,7 @@ Deno.serve(req => mail(req, () => {
     const settings = mailSettings(env)
     deps = {
       outbox: outboxThroughApi(serviceClient()),
-      accountSetupLink: accountSetupThroughAuth(serviceClient()),
+      accountSetupToken: accountSetupThroughAuth(serviceClient()),
       send: smtpSender(smtpSettings(env), settings.from),
       settings,
     }

@@ -16,7 +16,7 @@ function recordingDeps() {
       complete: async () => {},
     },
     send: async () => {},
-    accountSetupLink: async () => null,
+    accountSetupToken: async () => null,
     settings: { siteUrl: 'https://portal.example', firmName: 'Kanzlei', timeZone: 'Europe/Berlin' },
   }
   return { deps: () => deps, claimed }

@@ -45,7 +45,7 @@ Deno.test({
           insert into ops.mail_outbox (template, recipient, data)
           values ('mfa_email_code', 'retry@test.example', ${tx.json({ purpose: 'verify', expires_at: '2026-11-27T14:10:00Z', secret: { code: '123456' } })})
           returning id`
-        const deps = { outbox: outboxOver(tx), send, accountSetupLink: noAccounts, settings }
+        const deps = { outbox: outboxOver(tx), send, accountSetupToken: noAccounts, settings }
         const delays: number[] = []
         for (let attempt = 1; attempt <= 8; attempt++) {
           assert.deepEqual(await deliverOutbox(deps, [queued!.id]), { sent: 0, failed: 1 })

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict'
 import { type OutboxMail, type RenderContext, renderMail } from './templates.ts'
 
 const context: RenderContext = { siteUrl: 'https://portal.example', firmName: 'Kanzlei Weber & Partner', timeZone: 'Europe/Berlin' }
-const setupLink = { url: 'https://api.example/auth/v1/verify?token=abc&type=invite', accountSetup: true }
+const setupLink = { url: 'https://portal.example/passwort-setzen?token_hash=abc&type=invite&weiter=%2Feinladung', accountSetup: true }
 const acceptLink = { url: 'https://portal.example/einladung/annehmen?invitation=t0k3n', accountSetup: false }
 
 const outboxMail = (template: string, locale: string, data: Record<string, unknown>): OutboxMail =>
@@ -55,10 +55,10 @@ Deno.test('an invitation to a new address leads to setting a password; to an exi
   const fresh = renderMail(outboxMail('client_invitation', 'de', samples.client_invitation!), { ...context, invitation: setupLink })
   assert.equal(fresh.subject, 'Einladung in das Mandantenportal – Kanzlei Weber & Partner')
   assert.match(fresh.text, /^Guten Tag,\n\nJonas Becker hat Sie eingeladen, das Mandantenportal für Müller Bau GmbH zu nutzen\./)
-  assert.match(fresh.text, /Einladung annehmen und Passwort festlegen:\nhttps:\/\/api\.example\/auth\/v1\/verify\?token=abc&type=invite/)
+  assert.match(fresh.text, /Einladung annehmen und Passwort festlegen:\nhttps:\/\/portal\.example\/passwort-setzen\?token_hash=abc&type=invite&weiter=%2Feinladung/)
   assert.match(fresh.text, /zweiten Faktor/)
   assert.match(fresh.text, /Die Einladung gilt bis zum 4\. Dezember 2026\./)
-  assert.match(fresh.html, /href="https:\/\/api\.example\/auth\/v1\/verify\?token=abc&amp;type=invite"/)
+  assert.match(fresh.html, /href="https:\/\/portal\.example\/passwort-setzen\?token_hash=abc&amp;type=invite&amp;weiter=%2Feinladung"/)
 
   const existing = renderMail(outboxMail('client_invitation', 'en', { ...samples.client_invitation!, invitee_name: 'Ann Lee' }), { ...context, invitation: acceptLink })
   assert.match(existing.text, /^Hello Ann Lee,/)

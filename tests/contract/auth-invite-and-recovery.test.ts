@@ -1,16 +1,17 @@
 // Invitations and password recovery: mails from config.toml's templates read through the inbox
-// JSON API (devstack), links verified by GET (redirect with tokens in the fragment) and by POST.
+// JSON API (devstack). The templates link to the app with the token hash, which the app verifies by
+// POST (verifyOtp); GoTrue's own verify link (generate_link's action_link) works by GET (redirect
+// with the tokens in the fragment).
 import { createHash } from 'node:crypto'
 import { decodeJwt } from 'jose'
 import { Secret, TOTP } from 'otpauth'
 import { afterAll, describe, expect, it } from 'vitest'
-import { authClient, authFetch, createTestUser, followVerifyLink, latestMail, mailsTo, signedInClient, strongPassword } from '../helpers/auth.ts'
+import { authClient, authFetch, createTestUser, followVerifyLink, type InboxMessage, latestMail, mailsTo, signedInClient, strongPassword } from '../helpers/auth.ts'
 import { testEnv } from '../helpers/env.ts'
 import { closeDb, db, serviceClient, uniqueEmail } from '../helpers/personas.ts'
 
 afterAll(closeDb)
 
-const siteUrl = 'http://127.0.0.1'
 const portalRedirect = 'http://127.0.0.1:3000/willkommen'
 
 /** Follows a verify link without following the redirect; returns the fragment's parameters. */
@@ -18,6 +19,15 @@ async function followLink(link: string) {
   const { status, target, params } = await followVerifyLink(link)
   expect(status).toBe(303)
   return { target, params }
+}
+
+/** The app's set-password link of a template mail: site_url, the token hash and the link type. */
+function setPasswordLink(mail: InboxMessage, type: 'invite' | 'recovery') {
+  const link = new URL(mail.links.find(candidate => candidate.includes('/passwort-setzen'))!)
+  expect(`${link.origin}${link.pathname}`).toBe(`${testEnv.siteUrl}/passwort-setzen`)
+  expect(link.searchParams.get('type')).toBe(type)
+  expect(mail.links.some(candidate => candidate.includes('/auth/v1/verify'))).toBe(false)
+  return { tokenHash: link.searchParams.get('token_hash')!, type }
 }
 
 describe('invitations', () => {
@@ -39,38 +49,52 @@ describe('invitations', () => {
     expect(error).toMatchObject({ status: 422, code: 'email_exists' })
   })
 
-  it.skipIf(!testEnv.isDevstack)('mails a link that signs the invitee in, who then sets a password', async () => {
+  it.skipIf(!testEnv.isDevstack)('mails the app\'s link with the token hash; verifying it once signs the invitee in, who then sets a password', async () => {
     const email = uniqueEmail('invite-mail')
-    await serviceClient().auth.admin.inviteUserByEmail(email, { redirectTo: portalRedirect })
+    const { data: invited } = await serviceClient().auth.admin.inviteUserByEmail(email, { redirectTo: portalRedirect })
     const mail = await latestMail(email)
     expect(mail.subject).toBe('Einladung in das Mandantenportal')
     expect(mail.from).toContain('portal@kanzlei.example')
-    const link = mail.links.find(candidate => candidate.includes('/auth/v1/verify'))!
-    expect(new URL(link).searchParams.get('type')).toBe('invite')
-    expect(new URL(link).searchParams.get('redirect_to')).toBe(portalRedirect)
+    const link = setPasswordLink(mail, 'invite')
+    const [stored] = await db()`select confirmation_token from auth.users where id = ${invited.user!.id}`
+    expect(link.tokenHash).toBe(stored!.confirmation_token)
 
-    const { target, params } = await followLink(link)
+    const client = authClient()
+    const { data, error } = await client.auth.verifyOtp({ token_hash: link.tokenHash, type: link.type })
+    expect(error).toBeNull()
+    expect(data.session!.user.email).toBe(email)
+    expect(decodeJwt(data.session!.access_token).amr).toEqual([{ method: 'invite', timestamp: expect.any(Number) }])
+    const password = strongPassword()
+    expect((await client.auth.updateUser({ password })).error).toBeNull()
+    expect((await authClient().auth.signInWithPassword({ email, password })).error).toBeNull()
+
+    const again = await authClient().auth.verifyOtp({ token_hash: link.tokenHash, type: link.type })
+    expect(again.error).toMatchObject({ status: 403, code: 'otp_expired' })
+  })
+
+  it('signs the invitee in through GoTrue\'s own verify link (GET, tokens in the fragment), once', async () => {
+    const email = uniqueEmail('invite-action-link')
+    const { data, error } = await serviceClient().auth.admin.generateLink({ type: 'invite', email, options: { redirectTo: portalRedirect } })
+    expect(error).toBeNull()
+    const link = new URL(data.properties!.action_link)
+    expect(link.searchParams.get('token')).toBe(data.properties!.hashed_token)
+    expect(link.searchParams.get('type')).toBe('invite')
+    expect(link.searchParams.get('redirect_to')).toBe(portalRedirect)
+
+    const { target, params } = await followLink(link.href)
     expect(target).toBe(portalRedirect)
     expect(params.get('type')).toBe('invite')
     expect(params.get('token_type')).toBe('bearer')
     expect(decodeJwt(params.get('access_token')!).amr).toEqual([{ method: 'invite', timestamp: expect.any(Number) }])
 
-    const client = authClient()
-    await client.auth.setSession({ access_token: params.get('access_token')!, refresh_token: params.get('refresh_token')! })
-    const password = strongPassword()
-    expect((await client.auth.updateUser({ password })).error).toBeNull()
-    expect((await authClient().auth.signInWithPassword({ email, password })).error).toBeNull()
-
-    const again = await followLink(link)
+    const again = await followLink(link.href)
     expect(again.params.get('error_code')).toBe('otp_expired')
   })
 
-  it.skipIf(!testEnv.isDevstack)('sends links only to allowed redirect targets and otherwise to site_url', async () => {
+  it.skipIf(!testEnv.isDevstack)('sends verify links only to allowed redirect targets and otherwise to site_url', async () => {
     const email = uniqueEmail('invite-evil')
-    await serviceClient().auth.admin.inviteUserByEmail(email, { redirectTo: 'https://evil.example/steal' })
-    const mail = await latestMail(email)
-    const link = mail.links.find(candidate => candidate.includes('/auth/v1/verify'))!
-    expect(new URL(link).searchParams.get('redirect_to')).toMatch(new RegExp(`^${siteUrl.replace(/\./g, '\\.')}:\\d+$`))
+    const { data } = await serviceClient().auth.admin.generateLink({ type: 'invite', email, options: { redirectTo: 'https://evil.example/steal' } })
+    expect(new URL(data.properties!.action_link).searchParams.get('redirect_to')).toBe(testEnv.siteUrl)
   })
 })
 
@@ -93,13 +117,14 @@ describe('password recovery', () => {
     expect((await authClient().auth.resetPasswordForEmail(user.email, { redirectTo: portalRedirect })).error).toBeNull()
     const mail = await latestMail(user.email)
     expect(mail.subject).toContain('Passwort zurücksetzen')
-    const { params } = await followLink(mail.links.find(link => link.includes('type=recovery'))!)
-    const claims = decodeJwt(params.get('access_token')!)
+    const link = setPasswordLink(mail, 'recovery')
+    const recovered = authClient()
+    const { data, error } = await recovered.auth.verifyOtp({ token_hash: link.tokenHash, type: link.type })
+    expect(error).toBeNull()
+    const claims = decodeJwt(data.session!.access_token)
     expect(claims.aal).toBe('aal1')
     expect(claims.amr).toEqual([{ method: 'recovery', timestamp: expect.any(Number) }])
 
-    const recovered = authClient()
-    await recovered.auth.setSession({ access_token: params.get('access_token')!, refresh_token: params.get('refresh_token')! })
     const { data: level } = await recovered.auth.mfa.getAuthenticatorAssuranceLevel()
     expect(level).toMatchObject({ currentLevel: 'aal1', nextLevel: 'aal2' })
     const factors = await db()`select status::text from auth.mfa_factors where user_id = ${user.id}`

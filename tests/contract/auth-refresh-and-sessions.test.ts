@@ -93,6 +93,18 @@ describe('sign-out scopes', () => {
     expect(await userStatus(tokens[2]!)).toEqual({ status: 403, code: 'session_not_found' })
   })
 
+  it('others keeps the caller signed in (its session refreshes) while the other refresh tokens are refused', async () => {
+    const user = await createTestUser('scope-others-refresh')
+    const [keep, drop] = await Promise.all([signedInClient(user), signedInClient(user)])
+    const dropped = (await drop.auth.getSession()).data.session!
+    expect((await keep.auth.signOut({ scope: 'others' })).error).toBeNull()
+    const kept = (await keep.auth.getSession()).data.session
+    expect(kept).not.toBeNull()
+    expect((await refresh(kept!.refresh_token)).error).toBeNull()
+    expect((await refresh(dropped.refresh_token)).error).toMatchObject({ status: 400, code: 'refresh_token_not_found' })
+    expect(await db()`select id from auth.sessions where user_id = ${user.id}`).toHaveLength(1)
+  })
+
   it('local ends only the caller\'s session', async () => {
     const user = await createTestUser('scope-local')
     const [leaving, staying] = await Promise.all([signedInClient(user), signedInClient(user)])

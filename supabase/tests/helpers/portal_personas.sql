@@ -81,6 +81,20 @@ begin
 end;
 $$;
 
+-- my_access_state() as a persona sees it (then back to no role), for one-line assertions.
+create or replace function tests.access_state_as(identifier text) returns jsonb
+language plpgsql
+as $$
+declare
+  state jsonb;
+begin
+  perform tests.act_as(identifier);
+  state := public.my_access_state();
+  perform tests.clear_authentication();
+  return state;
+end;
+$$;
+
 -- Realtime's join check: a probe row on the topic, read back as the current role.
 create or replace function tests.realtime_probe(topic text, extension text) returns uuid
 language sql
@@ -139,6 +153,19 @@ set search_path = ''
 as $$
   select o.data -> 'secret' ->> 'token' from ops.mail_outbox as o
    where o.data ->> 'invitation_id' = invitation_id::text
+$$;
+
+-- A session of a persona signed in elsewhere (another device), as GoTrue records it.
+create or replace function tests.create_device_session(identifier text, user_agent text, ip inet, signed_in_at timestamptz)
+returns uuid
+language sql
+security definer
+set search_path = ''
+as $$
+  insert into auth.sessions (id, user_id, created_at, updated_at, refreshed_at, aal, user_agent, ip)
+  values (gen_random_uuid(), tests.get_user_id(identifier), signed_in_at, signed_in_at,
+          signed_in_at at time zone 'utc', 'aal1', user_agent, ip)
+  returning id
 $$;
 
 create or replace function tests.create_portal_world() returns void

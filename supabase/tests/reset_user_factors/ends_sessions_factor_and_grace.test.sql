@@ -24,7 +24,7 @@ select is((select count(*)::int from private.email_codes where user_id = tests.g
 select is((select count(*)::int from auth.sessions where user_id = tests.get_user_id('client_a2')), 0, 'every session has ended');
 
 select tests.act_as('client_a2');
-select is(public.my_access_state() - 'user_id' - 'grace_period_ends_at' - 'aal',
+select is(public.my_access_state() - array['user_id', 'grace_period_ends_at', 'aal', 'persona', 'display_name', 'locale'],
   '{"factors": {"totp": 0, "email": false}, "has_factor": false, "in_grace_period": false, "session_verified": false,
     "access_allowed": false, "step_up_required": false, "enrolment_required": true}'::jsonb,
   'signing in again, the user must enrol first: the grace period does not restart');

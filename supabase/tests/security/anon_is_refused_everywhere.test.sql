@@ -1,7 +1,7 @@
 -- Test: the anon role (no sign-in) reads no portal table, calls no portal RPC, and receives
 -- nothing from Storage or Realtime.
 begin;
-select plan(27);
+select plan(28);
 
 select tests.create_portal_world();
 select tests.authenticate_as_anon();
@@ -18,6 +18,7 @@ select throws_ok(format('select * from public.%I', t.tablename), '42501', null,
 select throws_ok($$select public.accept_invitation('x')$$, '42501', null, 'anon cannot accept invitations');
 select throws_ok($$select public.request_email_code()$$, '42501', null, 'anon cannot request e-mail codes');
 select throws_ok($$select public.my_access_state()$$, '42501', null, 'anon cannot ask for an access state');
+select throws_ok($$select * from public.my_sessions()$$, '42501', null, 'anon cannot list sessions');
 select is((select count(*)::int from storage.objects where bucket_id = 'documents'), 0, 'anon sees no document objects');
 select is(tests.can_receive('user:' || tests.fixture('client_a')), false, 'anon cannot join a user topic');
 

@@ -12,7 +12,7 @@ select is(
 select set_eq(
   $$select p.proname::text from pg_proc as p join pg_namespace as n on n.oid = p.pronamespace
      where n.nspname = 'public' and has_function_privilege('authenticated', p.oid, 'execute')$$,
-  array['my_access_state', 'request_email_code', 'verify_email_code', 'remove_email_factor',
+  array['my_access_state', 'my_sessions', 'request_email_code', 'verify_email_code', 'remove_email_factor',
         'invite_to_matter', 'invite_to_client', 'invite_staff', 'accept_invitation', 'revoke_invitation',
         'start_conversation', 'open_ticket', 'set_ticket_status', 'read_internal_notes',
         'create_document_upload', 'complete_document_upload', 'release_document', 'delete_document',
