@@ -21,8 +21,13 @@ it('an invited client user sets a password, accepts, enrols TOTP and signs in ag
   const journey = await startJourney('invited-client')
   const { page } = journey
   try {
-    await page.goto(portalLink(mail))
+    const link = portalLink(mail)
+    expect(new URL(link).pathname).toBe('/passwort-setzen')
+    expect(new URL(link).searchParams.get('weiter')).toMatch(/^\/einladung\/annehmen\?invitation=[0-9a-f]{64}$/)
+    await page.goto(link)
     await page.getByRole('heading', { level: 1, name: 'Willkommen im Mandantenportal' }).waitFor()
+    await journey.screenshot('invitation-link-opened')
+    await page.getByRole('button', { name: 'Weiter' }).click()
     const password = strongPassword()
     await page.getByLabel('Neues Passwort', { exact: true }).fill(password)
     await page.getByLabel('Neues Passwort wiederholen').fill(password)
