@@ -1,7 +1,7 @@
 // Who is signed in on this device and what the database says about their second factor. Shared by
 // the route guard, the layout and every auth page, so it is a store rather than a composable.
 import { defineStore } from 'pinia'
-import type { Session } from '@supabase/supabase-js'
+import type { EmailOtpType, Session } from '@supabase/supabase-js'
 import { parseSecurityState, securityGate, type SecurityState } from '~/utils/security'
 
 const sessionEndedCodes = new Set(['session_required', 'not_authenticated'])
@@ -65,6 +65,14 @@ export const useSessionStore = defineStore('session', () => {
     await loadSecurity()
   }
 
+  /** Signs in with the one-time token of an invitation or reset link. */
+  async function verifyLink(tokenHash: string, type: EmailOtpType) {
+    const { data, error } = await (await client()).auth.verifyOtp({ token_hash: tokenHash, type })
+    if (error) throw error
+    session.value = data.session
+    return loadSecurity()
+  }
+
   /** `local`: this device; `global`: every device; `others`: every device but this one. */
   async function signOut(scope: 'local' | 'global' | 'others' = 'local') {
     const { error } = await (await client()).auth.signOut({ scope })
@@ -78,5 +86,5 @@ export const useSessionStore = defineStore('session', () => {
     security.value = null
   }
 
-  return { session, security, ready, user, persona, gate, init, loadSecurity, signIn, signOut }
+  return { session, security, ready, user, persona, gate, init, loadSecurity, signIn, verifyLink, signOut }
 })
