@@ -21,7 +21,7 @@ help:
 	@echo "make dev    start the portal on the devstack with demo data (idempotent)"
 	@echo "make test   run every test tier on a fresh test instance; ends with 'N passed, N failed'"
 	@echo "make stop   stop what make dev started"
-	@echo "make reset  delete the dev instance's local data and create it anew with demo data"
+	@echo "make reset  delete the dev instance's local data, create it anew with demo data and start it"
 	@echo "make status show what runs where"
 	@echo "make lint   ESLint, TypeScript and plpgsql_check (supabase db lint)"
 	@echo "make bench-rest      REST benchmark against the dev instance (writes bench/results/rest.*)"
@@ -45,6 +45,7 @@ stop: deps
 
 reset: deps
 	@$(DEVSTACK) db:reset
+	@$(DEVSTACK) dev
 
 status: deps
 	@$(DEVSTACK) status

@@ -82,6 +82,8 @@ const commands: Record<string, (config: DevstackConfig) => Promise<void> | void>
   'db:status': printStatus,
   'db:migrate': config => log(applyMigrations(config)),
   'db:reset': async (config) => {
+    // Their pid and state files live in the data folder that is about to go.
+    await stopApp(config)
     await stopApi(config)
     deleteInstanceData(config)
     log(`Deleted local data of instance "${config.instance}"`)
