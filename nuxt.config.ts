@@ -1,5 +1,6 @@
 // The portal's PWA: a static single-page app (no server of its own) next to Supabase.
 // `nuxt generate` writes it to .output/public; every setting below is baked in at build time.
+import { fileURLToPath } from 'node:url'
 import { loadConfig } from './devstack/src/config.ts'
 import { pwaOptions, themeColour } from './nuxt-app/pwa.config.ts'
 
@@ -50,6 +51,9 @@ export default defineNuxtConfig({
     },
   },
   srcDir: 'nuxt-app',
+  // Every icon is in the client bundle (`icon.clientBundle` below): a small inline-SVG component
+  // draws them instead of @nuxt/icon's loader and @iconify/vue (about 11 KB gzip on every route).
+  alias: { '@nuxt/icon/runtime/components/index.js': fileURLToPath(new URL('./nuxt-app/icons/BundledIcon.ts', import.meta.url)) },
   devServer: { host: '127.0.0.1', port: devstack.ports.app },
   // Links load their page's code when hovered or focused rather than when they scroll into view:
   // the first load stays small, and the service worker caches the rest in the background.
@@ -68,6 +72,12 @@ export default defineNuxtConfig({
     },
   },
   telemetry: false,
+  hooks: {
+    // @nuxt/icon's plugin only configures the icon loader that BundledIcon replaces.
+    'app:resolve'(app) {
+      app.plugins = app.plugins.filter(plugin => !plugin.src.includes('@nuxt/icon/'))
+    },
+  },
   eslint: {
     config: {
       stylistic: true,
