@@ -73,9 +73,11 @@ export default defineNuxtConfig({
   },
   telemetry: false,
   hooks: {
-    // @nuxt/icon's plugin only configures the icon loader that BundledIcon replaces.
     'app:resolve'(app) {
-      app.plugins = app.plugins.filter(plugin => !plugin.src.includes('@nuxt/icon/'))
+      // @nuxt/icon's plugin only configures the icon loader that BundledIcon replaces; Nuxt UI's
+      // colors plugin computes the palette at runtime, which assets/css/palette.css fixes instead.
+      const replaced = ['@nuxt/icon/', '@nuxt/ui/dist/runtime/plugins/colors']
+      app.plugins = app.plugins.filter(plugin => !replaced.some(path => plugin.src.includes(path)))
     },
   },
   eslint: {
