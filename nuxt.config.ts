@@ -63,6 +63,15 @@ export default defineNuxtConfig({
     appManifest: false,
   },
   compatibilityDate: '2026-11-01',
+  vite: {
+    build: {
+      rolldownOptions: {
+        // Nuxt defines useAsyncData and useFetch through factory calls the bundler cannot prove
+        // pure, so both (with $fetch) stay in every page although the portal uses neither.
+        treeshake: { manualPureFunctions: ['defineKeyedFunctionFactory', 'createUseAsyncData', 'createUseFetch'] },
+      },
+    },
+  },
   typescript: {
     tsConfig: {
       compilerOptions: { noUncheckedIndexedAccess: true },
