@@ -82,6 +82,12 @@ export default defineNuxtConfig({
   },
   telemetry: false,
   hooks: {
+    // No <link rel=prefetch> for every lazy chunk (supabase-js, every page) in the HTML: on a slow
+    // first visit they compete with the page's own code, and the service worker's precache
+    // fetches them anyway once the page is up. Links still prefetch their page on hover/focus.
+    'build:manifest'(manifest) {
+      for (const chunk of Object.values(manifest)) chunk.prefetch = false
+    },
     'app:resolve'(app) {
       // @nuxt/icon's plugin only configures the icon loader that BundledIcon replaces; Nuxt UI's
       // colors plugin computes the palette at runtime, which assets/css/palette.css fixes instead.
