@@ -1,5 +1,6 @@
 // The portal's PWA: a static single-page app (no server of its own) next to Supabase.
 // `nuxt generate` writes it to .output/public; every setting below is baked in at build time.
+import { fileURLToPath } from 'node:url'
 import { loadConfig } from './devstack/src/config.ts'
 import { pwaOptions, themeColour } from './nuxt-app/pwa.config.ts'
 
@@ -50,6 +51,9 @@ export default defineNuxtConfig({
     },
   },
   srcDir: 'nuxt-app',
+  // Every icon is in the client bundle (`icon.clientBundle` below): a small inline-SVG component
+  // draws them instead of @nuxt/icon's loader and @iconify/vue (about 11 KB gzip on every route).
+  alias: { '@nuxt/icon/runtime/components/index.js': fileURLToPath(new URL('./nuxt-app/icons/BundledIcon.ts', import.meta.url)) },
   devServer: { host: '127.0.0.1', port: devstack.ports.app },
   // Links load their page's code when hovered or focused rather than when they scroll into view:
   // the first load stays small, and the service worker caches the rest in the background.
@@ -59,6 +63,15 @@ export default defineNuxtConfig({
     appManifest: false,
   },
   compatibilityDate: '2026-11-01',
+  vite: {
+    build: {
+      rolldownOptions: {
+        // Nuxt defines useAsyncData and useFetch through factory calls the bundler cannot prove
+        // pure, so both (with $fetch) stay in every page although the portal uses neither.
+        treeshake: { manualPureFunctions: ['defineKeyedFunctionFactory', 'createUseAsyncData', 'createUseFetch'] },
+      },
+    },
+  },
   typescript: {
     tsConfig: {
       compilerOptions: { noUncheckedIndexedAccess: true },
@@ -68,6 +81,20 @@ export default defineNuxtConfig({
     },
   },
   telemetry: false,
+  hooks: {
+    // No <link rel=prefetch> for every lazy chunk (supabase-js, every page) in the HTML: on a slow
+    // first visit they compete with the page's own code, and the service worker's precache
+    // fetches them anyway once the page is up. Links still prefetch their page on hover/focus.
+    'build:manifest'(manifest) {
+      for (const chunk of Object.values(manifest)) chunk.prefetch = false
+    },
+    'app:resolve'(app) {
+      // @nuxt/icon's plugin only configures the icon loader that BundledIcon replaces; Nuxt UI's
+      // colors plugin computes the palette at runtime, which assets/css/palette.css fixes instead.
+      const replaced = ['@nuxt/icon/', '@nuxt/ui/dist/runtime/plugins/colors']
+      app.plugins = app.plugins.filter(plugin => !replaced.some(path => plugin.src.includes(path)))
+    },
+  },
   eslint: {
     config: {
       stylistic: true,

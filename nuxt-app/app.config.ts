@@ -1,8 +1,2 @@
-export default defineAppConfig({
-  ui: {
-    colors: {
-      primary: 'blue',
-      neutral: 'slate',
-    },
-  },
-})
+// Nuxt UI's colours (ui.colors) are fixed in assets/css/palette.css, not here: see nuxt.config.ts.
+export default defineAppConfig({})
