@@ -129,9 +129,7 @@ describe('components', () => {
     const submit = form.get('button[type="submit"]')
     expect(submit.attributes('disabled')).toBeDefined()
 
-    // Nuxt UI's select opens a listbox in a portal; the choice itself is what matters here.
-    const formState = form.vm as unknown as { form: { clientId: string } }
-    formState.form.clientId = clients[0]!.id
+    await form.get('select').setValue(clients[0]!.id)
     await form.get('input[type="email"]').setValue(' neu@mustermann-gmbh.de ')
     await flushPromises()
     await form.get('form').trigger('submit')
