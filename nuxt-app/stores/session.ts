@@ -27,6 +27,8 @@ export const useSessionStore = defineStore('session', () => {
 
   const user = computed(() => session.value?.user ?? null)
   const persona = computed(() => security.value?.persona ?? null)
+  /** The profile's name (what others see), else the name the account was invited with. */
+  const displayName = computed(() => security.value?.displayName ?? String(session.value?.user.user_metadata?.display_name ?? ''))
   const gate = () => securityGate(Boolean(session.value), security.value, new Date())
 
   async function loadSecurity(): Promise<SecurityState | null> {
@@ -86,5 +88,5 @@ export const useSessionStore = defineStore('session', () => {
     security.value = null
   }
 
-  return { session, security, ready, user, persona, gate, init, loadSecurity, signIn, verifyLink, signOut }
+  return { session, security, ready, user, persona, displayName, gate, init, loadSecurity, signIn, verifyLink, signOut }
 })
