@@ -88,6 +88,28 @@ describe.skipIf(!testEnv.isDevstack)('invitations', () => {
     expect(accepted.data).toMatchObject({ kind: 'client', client_id: clientId })
   })
 
+  it('a second invitation to an address that never used the first: only the new mail’s link and invitation work', async () => {
+    const staff = await createStaff('re-inviting-staff')
+    const clientId = await createClientOrg('Zweite Einladung GmbH')
+    const email = uniqueEmail('late-invitee')
+    const invite = () => staff.client.functions.invoke('invite', { body: { kind: 'client', client_id: clientId, email } })
+    const linkOf = (mail: { links: string[] }) => new URL(mail.links.find(candidate => candidate.startsWith(`${testEnv.siteUrl}/passwort-setzen?`))!)
+
+    expect((await invite()).error).toBeNull()
+    const first = linkOf(await latestMail(email, 15_000))
+    expect((await invite()).error).toBeNull()
+    const second = linkOf(await latestMail(email, 15_000, mail => linkOf(mail).href !== first.href))
+
+    // The account is still unconfirmed, so Auth issues a new set-password token and voids the old one.
+    const stale = await authClient().auth.verifyOtp({ token_hash: first.searchParams.get('token_hash')!, type: 'invite' })
+    expect(stale.error?.code).toBe('otp_expired')
+    const invitee = authClient()
+    expect((await invitee.auth.verifyOtp({ token_hash: second.searchParams.get('token_hash')!, type: 'invite' })).error).toBeNull()
+    const tokenOf = (link: URL) => new URL(link.searchParams.get('weiter')!, testEnv.siteUrl).searchParams.get('invitation')
+    expect((await invitee.rpc('accept_invitation', { token: tokenOf(first) })).error?.message).toBe('invitation_revoked')
+    expect((await invitee.rpc('accept_invitation', { token: tokenOf(second) })).error).toBeNull()
+  })
+
   it('the database refuses callers who may not invite: no invitation, no mail', async () => {
     const clientId = await createClientOrg('Refusing Integration KG')
     const member = await createPersona('plain-client-member')
