@@ -47,7 +47,6 @@ export default defineNuxtConfig({
       /** Mirrors [auth.sessions] in supabase/config.toml, so the app warns before the server ends a session. */
       sessionIdleMinutes: 30,
       sessionMaxHours: 12,
-      mfaGraceDays: 3,
     },
   },
   srcDir: 'nuxt-app',

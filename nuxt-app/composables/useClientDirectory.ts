@@ -14,10 +14,8 @@ export function useClientDirectory() {
   const clients = ref<DirectoryClient[]>([])
   const people = ref<DirectoryPerson[]>([])
   const errorKey = ref<string | null>(null)
-  const loading = ref(false)
 
   async function load() {
-    loading.value = true
     const client = await supabase()
     const [clientRows, memberRows, profileRows, staffRows] = await Promise.all([
       client.from('clients').select('id, name, reference_number').is('archived_at', null).order('name'),
@@ -25,21 +23,24 @@ export function useClientDirectory() {
       client.from('profiles').select('id, display_name').order('display_name'),
       client.from('staff').select('user_id'),
     ])
-    loading.value = false
     const failed = [clientRows, memberRows, profileRows, staffRows].find(result => result.error)
     errorKey.value = failed ? errorMessageKey({ ...failed.error, status: failed.status }) : null
     if (failed) return
     clients.value = clientRows.data as DirectoryClient[]
     const clientName = new Map(clients.value.map(entry => [entry.id, entry.name]))
     const staffIds = new Set((staffRows.data as StaffRow[]).map(row => row.user_id))
-    const memberships = memberRows.data as MemberRow[]
+    const clientsOfUser = new Map<string, string[]>()
+    for (const row of memberRows.data as MemberRow[]) {
+      const name = clientName.get(row.client_id)
+      if (name) clientsOfUser.set(row.user_id, [...(clientsOfUser.get(row.user_id) ?? []), name])
+    }
     people.value = (profileRows.data as ProfileRow[]).map(profile => ({
       id: profile.id,
       displayName: profile.display_name,
-      clients: memberships.filter(row => row.user_id === profile.id).map(row => clientName.get(row.client_id) ?? '').filter(Boolean),
+      clients: clientsOfUser.get(profile.id) ?? [],
       staff: staffIds.has(profile.id),
     }))
   }
 
-  return { clients, people, errorKey, loading, load }
+  return { clients, people, errorKey, load }
 }

@@ -8,7 +8,7 @@
 import { errorMessageKey } from '~/utils/error-messages'
 
 /** The app's own pause between two sends; the server's limit is 5 codes per 15 minutes. */
-export const resendPauseSeconds = 30
+const resendPauseSeconds = 30
 
 interface VerifyAnswer { verified?: boolean, attempts_left?: number }
 

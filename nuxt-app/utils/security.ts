@@ -60,5 +60,3 @@ export function securityGate(signedIn: boolean, state: SecurityState | null, now
   if (!hasSecondFactor(state) && (state.enrolmentRequired || state.graceDeadline.getTime() <= now.getTime())) return 'enrol'
   return 'open'
 }
-
-export const isStaffPersona = (persona: Persona | null) => persona === 'admin' || persona === 'staff'
