@@ -16,6 +16,8 @@ const requiredPackages: Array<[pkg: string, proof: string]> = [
   ['postgresql-15-pgtap', '/usr/share/postgresql/15/extension/pgtap.control'],
   ['postgresql-15-plpgsql-check', '/usr/share/postgresql/15/extension/plpgsql_check.control'],
   ['postgresql-15-wal2json', '/usr/lib/postgresql/15/lib/wal2json.so'],
+  // pg_prove, which runs the pgTAP suite: only a recommendation of postgresql-15-pgtap, so named here.
+  ['libtap-parser-sourcehandler-pgtap-perl', '/usr/bin/pg_prove'],
 ]
 
 export class ClusterError extends Error {}
