@@ -15,7 +15,7 @@ export NUXT_TELEMETRY_DISABLED := 1
 
 DEVSTACK := node devstack/src/cli.ts
 
-.PHONY: help dev stop reset status test lint typecheck deps node bench-rest bench-realtime
+.PHONY: help dev stop reset status test lint typecheck deps deno-lock node bench-rest bench-realtime
 
 help:
 	@echo "make dev    start the portal on the devstack with demo data (idempotent)"
@@ -24,6 +24,7 @@ help:
 	@echo "make reset  delete the dev instance's local data, create it anew with demo data and start it"
 	@echo "make status show what runs where"
 	@echo "make lint   ESLint, TypeScript and plpgsql_check (supabase db lint)"
+	@echo "make deno-lock  update edge-functions/deno.lock after changing an edge function's import"
 	@echo "make bench-rest      REST benchmark against the dev instance (writes bench/results/rest.*)"
 	@echo "make bench-realtime  Realtime benchmark on its own instance (writes bench/results/realtime.*)"
 
@@ -35,7 +36,13 @@ node_modules/.package-lock.json: package-lock.json | node
 	npm ci --no-audit --no-fund --loglevel=error
 	@touch $@
 
+# The edge functions' npm packages from edge-functions/deno.lock into .cache/deno (offline when present).
 deps: node_modules/.package-lock.json
+	@$(DEVSTACK) functions:install
+
+# After changing an edge function's import: resolve it and rewrite edge-functions/deno.lock (commit it).
+deno-lock: node_modules/.package-lock.json
+	@$(DEVSTACK) functions:lock
 
 dev: deps
 	@$(DEVSTACK) dev

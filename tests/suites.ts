@@ -4,6 +4,7 @@ import { existsSync, globSync, readFileSync, rmSync } from 'node:fs'
 import { join } from 'node:path'
 import { type DevstackConfig, dbUrl } from '../devstack/src/config.ts'
 import { ensureSystemPackages } from '../devstack/src/db/cluster.ts'
+import { denoEnvironment } from '../devstack/src/functions/deno-env.ts'
 import { appBuildDir, serveApp } from '../scripts/serve-app.ts'
 import { runStreaming } from './helpers/command.ts'
 import { countDeno, countTap, countVitest, type Counts } from './helpers/parse-results.ts'
@@ -121,15 +122,16 @@ export const suites: Suite[] = [
   },
   {
     name: 'deno',
-    // Inside edge-functions/ so Deno uses its deno.json (npm: imports, no node_modules); tests
-    // that need the database get it as functions do, through SUPABASE_DB_URL.
+    // Inside edge-functions/ so Deno uses its deno.json (npm: imports, no node_modules), with the
+    // packages `make deps` installed (never a download); tests that need the database get it as
+    // functions do, through SUPABASE_DB_URL.
     run: async (config) => {
       const functionsDir = join(config.root, 'edge-functions')
       const testFiles = globSync('**/*.test.ts', { cwd: functionsDir })
       if (testFiles.length === 0) return { passed: 0, failed: 0 }
-      const { output } = await runStreaming('deno', ['test', '-A', '--no-prompt', ...testFiles], {
+      const { output } = await runStreaming('deno', ['test', '-A', '--no-prompt', '--cached-only', '--frozen', ...testFiles], {
         cwd: functionsDir,
-        env: { SUPABASE_DB_URL: dbUrl(config), NO_COLOR: '1' },
+        env: { ...denoEnvironment(config.root), SUPABASE_DB_URL: dbUrl(config), NO_COLOR: '1' },
       })
       return countDeno(output)
     },

@@ -3,6 +3,10 @@ import postgres from 'postgres'
 import { loadConfig, dbUrl, type DevstackConfig } from './config.ts'
 import { ClusterError, clusterState, createCluster, deleteInstanceData, ensureSystemPackages, startCluster, stopCluster } from './db/cluster.ts'
 import { applyMigrations, applyPlatform, applySeed, ProvisionError } from './db/provision.ts'
+import { listFunctions } from './functions/catalog.ts'
+import { denoCacheDir } from './functions/deno-env.ts'
+import { FunctionsInstallError, installFunctionDependencies } from './functions/install.ts'
+import { functionStatusFile, readFunctionStatuses } from './functions/status.ts'
 import { runningApi, runningAppPid, startApiInBackground, startAppInBackground, stopApi, stopApp } from './lifecycle.ts'
 import { startDevstack } from './server.ts'
 
@@ -45,6 +49,37 @@ async function printDemoLogins(config: DevstackConfig): Promise<void> {
   }
 }
 
+/**
+ * Waits until the API has started every edge function once and says which cannot start, with the
+ * cause. Returns how many cannot.
+ */
+async function reportFunctions(config: DevstackConfig): Promise<number> {
+  const expected = listFunctions(config)
+  const deadline = Date.now() + 60_000
+  let statuses = readFunctionStatuses(functionStatusFile(config))
+  while (expected.some(name => !statuses[name]) && Date.now() < deadline) {
+    await new Promise(resolveWait => setTimeout(resolveWait, 200))
+    statuses = readFunctionStatuses(functionStatusFile(config))
+  }
+  let failures = 0
+  for (const name of expected) {
+    const status = statuses[name]
+    if (status?.state === 'ready') continue
+    failures++
+    const reason = status?.state === 'failed' ? status.reason : 'it has not started within 60 s'
+    console.error(`devstack: edge function "${name}" cannot start:\n  ${reason.replaceAll('\n', '\n  ')}`)
+  }
+  if (failures === 0) log(`Edge functions (${config.instance}): ${expected.length} started`)
+  return failures
+}
+
+async function installFunctions(config: DevstackConfig, options: { updateLock?: boolean } = {}): Promise<void> {
+  const results = await installFunctionDependencies(config, options)
+  if (results.some(result => result.downloaded)) {
+    log(`Edge functions: npm packages ${options.updateLock ? 'resolved, edge-functions/deno.lock updated' : 'installed from edge-functions/deno.lock'} (cache ${denoCacheDir(config.root)})`)
+  }
+}
+
 async function serveInForeground(config: DevstackConfig): Promise<void> {
   const devstack = await startDevstack(config)
   const shutdown = () => {
@@ -62,12 +97,22 @@ const commands: Record<string, (config: DevstackConfig) => Promise<void> | void>
   'dev': async (config) => {
     await dbUp(config)
     log(`API (${config.instance}): ${await startApiInBackground(config)}`)
+    const brokenFunctions = await reportFunctions(config)
     log(`App (${config.instance}, nuxt dev): ${await startAppInBackground(config)}`)
     printStatus(config)
     await printDemoLogins(config)
+    if (brokenFunctions > 0) {
+      console.error(`\ndevstack: ${brokenFunctions} edge function(s) cannot start (see above); the portal runs without them.`)
+      process.exitCode = 1
+    }
   },
   'serve': serveInForeground,
-  'api:start': async config => log(`API (${config.instance}): ${await startApiInBackground(config)}`),
+  'api:start': async (config) => {
+    log(`API (${config.instance}): ${await startApiInBackground(config)}`)
+    if (await reportFunctions(config) > 0) process.exitCode = 1
+  },
+  'functions:install': config => installFunctions(config),
+  'functions:lock': config => installFunctions(config, { updateLock: true }),
   'api:stop': async config => log(`API (${config.instance}): ${await stopApi(config)}`),
   'app:start': async config => log(`App (${config.instance}, nuxt dev): ${await startAppInBackground(config)} — http://127.0.0.1:${config.ports.app}`),
   'app:stop': async config => log(`App (${config.instance}): ${await stopApp(config)}`),
@@ -103,7 +148,7 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  if (error instanceof ClusterError || error instanceof ProvisionError) {
+  if (error instanceof ClusterError || error instanceof ProvisionError || error instanceof FunctionsInstallError) {
     console.error(`devstack: ${error.message}`)
   }
   else {

@@ -3,8 +3,8 @@
 // per-IP rate limits (GoTrue keys them on the client address) count every test on its own.
 import { randomBytes, randomInt, randomUUID } from 'node:crypto'
 import { createClient, type SupabaseClient } from '@supabase/supabase-js'
-import { testEnv } from './env.ts'
-import { serviceClient, uniqueEmail } from './personas.ts'
+import { functionCannotStart, testEnv } from './env.ts'
+import { db, serviceClient, uniqueEmail } from './personas.ts'
 
 /** A random address of TEST-NET-2/3 (RFC 5737); TEST-NET-1 (192.0.2.0/24) is left to tests that exhaust a limit. */
 export const testIp = () => `${randomInt(2) ? '198.51.100' : '203.0.113'}.${randomInt(1, 255)}`
@@ -40,10 +40,15 @@ export async function signedInClient(user: TestUser, ip = testIp()): Promise<Sup
 
 export interface InboxMessage { id: string, from: string, to: string[], subject: string, date: string, text: string, html: string, links: string[] }
 
-/** The newest mail to `address` (that `matches`, when given), waiting up to `timeoutMs` for it to arrive. */
+/**
+ * The newest mail to `address` (that `matches`, when given), waiting up to `timeoutMs` for it to
+ * arrive. A mail that waits in the outbox while the `mail` function cannot start never will: that
+ * fails at once, with the cause.
+ */
 export async function latestMail(address: string, timeoutMs = 5000, matches?: (mail: InboxMessage) => boolean): Promise<InboxMessage> {
   const deadline = Date.now() + timeoutMs
   for (;;) {
+    await failWhenOutboxIsStuck(address)
     const found = matches
       ? (await mailsTo(address)).find(matches)
       : await fetch(`${testEnv.inboxUrl}/api/messages/latest?to=${encodeURIComponent(address)}`)
@@ -52,6 +57,14 @@ export async function latestMail(address: string, timeoutMs = 5000, matches?: (m
     if (Date.now() > deadline) throw new Error(`no ${matches ? 'matching ' : ''}mail to ${address} within ${timeoutMs} ms`)
     await new Promise(resolveWait => setTimeout(resolveWait, 100))
   }
+}
+
+async function failWhenOutboxIsStuck(address: string): Promise<void> {
+  const cause = functionCannotStart('mail')
+  if (!cause) return
+  const [waiting] = await db()<Array<{ count: number }>>`
+    select count(*)::int as count from ops.mail_outbox where recipient = lower(${address}) and status in ('pending', 'sending')`
+  if (waiting!.count > 0) throw new Error(`the mail to ${address} waits in the outbox, but the mail function cannot start: ${cause}`)
 }
 
 export async function mailsTo(address: string): Promise<InboxMessage[]> {

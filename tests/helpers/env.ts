@@ -2,6 +2,7 @@
 // Supabase (SUPABASE_URL, SUPABASE_ANON_KEY, SUPABASE_SERVICE_ROLE_KEY, DB_URL), otherwise the
 // devstack instance `make test` started.
 import { dbUrl, loadConfig } from '../../devstack/src/config.ts'
+import { functionFailure } from '../../devstack/src/functions/status.ts'
 
 const devstack = loadConfig({ DEVSTACK_INSTANCE: 'test', ...process.env })
 
@@ -20,3 +21,10 @@ export const testEnv = {
   /** True when the tests run against the devstack (some checks read its files directly). */
   isDevstack: !process.env.SUPABASE_URL,
 }
+
+/**
+ * Why the devstack cannot start an edge function (null when it runs, is still starting, or the
+ * tests run against a real Supabase), so a test waiting for the function's work fails at once.
+ */
+export const functionCannotStart = (name: string): string | null =>
+  (testEnv.isDevstack ? functionFailure(devstack, name) : null)

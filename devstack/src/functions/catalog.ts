@@ -8,6 +8,7 @@ import { parseEnv } from 'node:util'
 import { type DevstackConfig, dbUrl, tomlValue } from '../config.ts'
 import type { JwtKeys } from '../shared/jwt.ts'
 import { smtpEnv } from '../shared/smtp.ts'
+import { denoEnvironment } from './deno-env.ts'
 
 export interface EdgeFunction {
   name: string
@@ -71,7 +72,7 @@ export function readSecrets(config: DevstackConfig, root = functionsRoot(config)
 }
 
 /** What Deno itself needs from the devstack's environment (cache, npm registry, proxies, certificates). */
-const passedThrough = /^(HOME|PATH|TMPDIR|TZ|LANG|DENO_\w+|NPM_CONFIG_\w+|HTTPS?_PROXY|NO_PROXY|SSL_CERT_\w+)$/i
+const passedThrough = /^(HOME|PATH|TMPDIR|TZ|LANG|DENO_\w+|NPM_CONFIG_\w+|HTTPS?_PROXY|NO_PROXY|SSL_CERT_\w+|NODE_EXTRA_CA_CERTS)$/i
 
 /**
  * The environment of every worker, as `supabase functions serve` sets it (serve.go), pointed at
@@ -86,6 +87,7 @@ export function functionEnv(config: DevstackConfig, jwt: JwtKeys, root = functio
   )
   return {
     ...inherited,
+    ...denoEnvironment(config.root),
     SITE_URL: config.siteUrl,
     SMTP_ADMIN_EMAIL: tomlValue(config.toml, 'local_smtp.admin_email', 'portal@localhost'),
     ...readSecrets(config, root),

@@ -3,15 +3,16 @@
 // verify_jwt → 401 unless the bearer is a valid project JWT (OPTIONS exempt, so functions answer
 // their own CORS preflight); otherwise the request, headers unchanged, streams to the function's
 // Deno worker and the response streams back. The function sees the path from /<name> on.
-import { watch, type FSWatcher } from 'node:fs'
+import { rmSync, watch, type FSWatcher } from 'node:fs'
 import { request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http'
-import { join } from 'node:path'
 import type { DevstackConfig } from '../config.ts'
 import type { HttpService } from '../gateway/server.ts'
 import type { ModuleFactory } from '../modules.ts'
 import { sendJson, sendText } from '../shared/http.ts'
 import type { JwtKeys } from '../shared/jwt.ts'
 import { type EdgeFunction, findFunction, functionEnv, functionsRoot, listFunctions } from './catalog.ts'
+import { denoBinary } from './deno-env.ts'
+import { type FunctionStatuses, functionStatusFile, writeFunctionStatuses } from './status.ts'
 import { FunctionWorkers, WorkerBootError } from './workers.ts'
 
 // Edge-runtime's own failure answers (main.ts SB_SPECIFIC_ERROR_*).
@@ -23,15 +24,31 @@ const hopByHop = new Set(['connection', 'keep-alive', 'proxy-connection', 'trans
 export interface FunctionsRuntime {
   service: HttpService
   workers: FunctionWorkers
+  /** Starts every function once, so one that cannot start is reported now, not at its first request. */
+  startAll: () => Promise<void>
   /** Restarts the workers whenever a file under the functions folder changes. */
   watchFiles: () => FSWatcher
 }
 
-export function createFunctionsRuntime(config: DevstackConfig, jwt: JwtKeys, root = functionsRoot(config)): FunctionsRuntime {
+export function createFunctionsRuntime(config: DevstackConfig, jwt: JwtKeys, root = functionsRoot(config), statusFile?: string): FunctionsRuntime {
+  const statuses: FunctionStatuses = {}
   const workers = new FunctionWorkers({
-    denoBinary: join(config.root, 'node_modules', '.bin', 'deno'),
+    denoBinary: denoBinary(config.root),
     env: () => functionEnv(config, jwt, root),
+    onStatus: (name, status) => {
+      if (status.state === 'failed') console.error(`[functions/${name}] cannot start: ${status.reason}`)
+      statuses[name] = { ...status, at: new Date().toISOString() }
+      if (statusFile) writeFunctionStatuses(statusFile, statuses)
+    },
   })
+
+  const startAll = async () => {
+    // One after the other: on two cores a burst of Deno starts would slow the API's first requests.
+    for (const name of listFunctions(config, root)) {
+      const fn = findFunction(config, name, root)
+      if (fn) await workers.port(fn).catch(() => {})
+    }
+  }
 
   const service: HttpService = {
     prefix: '/functions/v1',
@@ -61,12 +78,13 @@ export function createFunctionsRuntime(config: DevstackConfig, jwt: JwtKeys, roo
       if (!file || /(^|\/)deno\.lock$/.test(file)) return
       clearTimeout(pending)
       pending = setTimeout(() => {
-        console.log(`[functions] ${file} changed: workers restart with the next request`)
+        console.log(`[functions] ${file} changed: workers restart`)
         workers.restartAll()
+        void startAll()
       }, 150)
     })
   }
-  return { service, workers, watchFiles }
+  return { service, workers, startAll, watchFiles }
 }
 
 /** main.ts getAuthToken + verifyHybridJWT: HS256 with the JWT secret, RS256/ES256 with the JWKS. */
@@ -91,8 +109,8 @@ async function forward(req: IncomingMessage, res: ServerResponse, path: string, 
   }
   catch (error) {
     if (!(error instanceof WorkerBootError)) throw error
-    console.error(`[functions/${fn.name}] ${error.message}`)
-    sendJson(res, 503, bootError, { 'Content-Type': 'application/json' })
+    // edge-runtime's answer, plus the cause (the devstack runs only on the developer's own machine).
+    sendJson(res, 503, { ...bootError, detail: error.reason }, { 'Content-Type': 'application/json' })
     return
   }
   await new Promise<void>((resolveDone) => {
@@ -125,17 +143,22 @@ async function forward(req: IncomingMessage, res: ServerResponse, path: string, 
 }
 
 export const functionsModule: ModuleFactory = ({ config, jwt }) => {
-  const runtime = createFunctionsRuntime(config, jwt)
+  const statusFile = functionStatusFile(config)
+  const runtime = createFunctionsRuntime(config, jwt, functionsRoot(config), statusFile)
   let watcher: FSWatcher | undefined
   return {
     name: 'functions',
     services: [runtime.service],
     start: async () => {
+      writeFunctionStatuses(statusFile, {})
       watcher = runtime.watchFiles()
+      // In the background: the API answers meanwhile; a request for a function still starting waits for it.
+      void runtime.startAll()
     },
     stop: async () => {
       watcher?.close()
       await runtime.workers.stop()
+      rmSync(statusFile, { force: true })
     },
     describe: () => [
       `functions  ${config.apiUrl}/functions/v1/<name>: ${listFunctions(config).join(', ') || '(none yet)'}`,

@@ -10,6 +10,7 @@ import { loadConfig } from '../config.ts'
 import { createGateway } from '../gateway/server.ts'
 import { loadJwtKeys } from '../shared/jwt.ts'
 import { createFunctionsRuntime, type FunctionsRuntime } from './index.ts'
+import { readFunctionStatuses } from './status.ts'
 
 const functions: Record<string, string> = {
   'deno.json': '{ "nodeModulesDir": "none" }',
@@ -31,6 +32,8 @@ const functions: Record<string, string> = {
       },
     }`,
   'boot-fails/index.ts': 'throw new Error(\'fails while loading\')',
+  // Not installed: workers never download, so this is a missing `make deps`, reported as such.
+  'missing-package/index.ts': 'import leftPad from \'npm:left-pad@1.3.0\'\nDeno.serve(() => new Response(leftPad(\'x\', 3)))',
   'disabled/index.ts': 'Deno.serve(() => new Response(\'should not be reachable\'))',
   '_shared/index.ts': 'Deno.serve(() => new Response(\'shared code is not a function\'))',
 }
@@ -40,10 +43,14 @@ let runtime: FunctionsRuntime
 let baseUrl: string
 let closeGateway: () => Promise<void>
 let esToken: string
+let statusFile: string
 const config = loadConfig({ DEVSTACK_INSTANCE: 'test', DEVSTACK_PORT_OFFSET: process.env.DEVSTACK_PORT_OFFSET })
 
 beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'devstack-functions-'))
+  // An empty package cache of its own: what the workers may not fetch stays missing.
+  process.env.DENO_DIR = join(root, '.deno-cache')
+  statusFile = join(root, 'functions.json')
   for (const [file, text] of Object.entries(functions)) {
     mkdirSync(join(root, file, '..'), { recursive: true })
     writeFileSync(join(root, file), text)
@@ -59,7 +66,7 @@ beforeAll(async () => {
   const testConfig = { ...config, toml }
   const jwt = await loadJwtKeys(testConfig)
   esToken = await jwt.sign({ role: 'authenticated', sub: 'a-user' }, 60)
-  runtime = createFunctionsRuntime(testConfig, jwt, root)
+  runtime = createFunctionsRuntime(testConfig, jwt, root, statusFile)
   const gateway = createGateway(testConfig, [runtime.service])
   await new Promise<void>(resolveListen => gateway.listen(0, '127.0.0.1', resolveListen))
   baseUrl = `http://127.0.0.1:${(gateway.address() as AddressInfo).port}/functions/v1`
@@ -73,6 +80,7 @@ afterAll(async () => {
   await closeGateway?.()
   await runtime?.workers.stop()
   rmSync(root, { recursive: true, force: true })
+  delete process.env.DENO_DIR
 })
 
 describe('functions runtime', () => {
@@ -132,10 +140,29 @@ describe('functions runtime', () => {
     expect(response.status).toBe(200)
   })
 
-  it('answers 503 BOOT_ERROR when a function fails to load', async () => {
+  it('answers 503 BOOT_ERROR when a function fails to load, with the cause', async () => {
     const response = await fetch(`${baseUrl}/boot-fails`, { headers: { Authorization: `Bearer ${config.anonKey}` } })
     expect(response.status).toBe(503)
-    expect(await response.json()).toEqual({ code: 'BOOT_ERROR', message: 'Worker failed to boot (please check logs)' })
+    const body = await response.json()
+    expect(body).toMatchObject({ code: 'BOOT_ERROR', message: 'Worker failed to boot (please check logs)' })
+    expect(body.detail).toMatch(/^Uncaught (?:\(in promise\) )?Error: fails while loading\n.*boot-fails\/index\.ts:1:7$/)
+  })
+
+  it('never downloads a package at start: a missing one is a BOOT_ERROR that says to run make deps', async () => {
+    const response = await fetch(`${baseUrl}/missing-package`, { headers: { Authorization: `Bearer ${config.anonKey}` } })
+    expect(response.status).toBe(503)
+    const { detail } = await response.json()
+    expect(detail).toContain('npm package not found in cache: "left-pad", --cached-only is specified.')
+    expect(detail).toContain('run `make deps`')
+  })
+
+  it('starts every function once and records which start and why the others do not', async () => {
+    await runtime.startAll()
+    const statuses = readFunctionStatuses(statusFile)
+    expect(Object.keys(statuses).sort()).toEqual(['boot-fails', 'default-export', 'missing-package', 'options-form'])
+    expect(statuses['options-form']).toMatchObject({ state: 'ready' })
+    expect(statuses['boot-fails']).toMatchObject({ state: 'failed', reason: expect.stringContaining('fails while loading') })
+    expect(statuses['missing-package']).toMatchObject({ state: 'failed', reason: expect.stringContaining('make deps') })
   })
 
   it('answers 500 when a handler throws: the function\'s onError, else Deno\'s default', async () => {

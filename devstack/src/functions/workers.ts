@@ -6,14 +6,24 @@ import { createInterface } from 'node:readline'
 import { join } from 'node:path'
 import { pathToFileURL } from 'node:url'
 import type { EdgeFunction } from './catalog.ts'
+import { describeDenoFailure } from './failures.ts'
 
 const bootstrap = join(import.meta.dirname, 'deno', 'bootstrap.ts')
 const readyMarker = /^devstack-worker-listening (\d+)$/
-/** The first start of a function may download its npm packages. */
-const bootTimeoutMs = 120_000
+/** Packages come from the cache (`make deps`), so a start takes a second or two even on a busy machine. */
+const bootTimeoutMs = 30_000
 
 /** A worker that could not start (syntax error, failed import, no handler): edge-runtime's BOOT_ERROR. */
-export class WorkerBootError extends Error {}
+export class WorkerBootError extends Error {
+  /** Why, in a few lines, with what to do about it. */
+  readonly reason: string
+  constructor(name: string, reason: string) {
+    super(`${name} cannot start: ${reason}`)
+    this.reason = reason
+  }
+}
+
+export type WorkerStatus = { state: 'ready' } | { state: 'failed', reason: string }
 
 interface Worker {
   process: ChildProcess
@@ -27,6 +37,8 @@ export interface WorkerOptions {
   /** Built for each start, so edited secrets apply after a restart. */
   env: () => Record<string, string>
   log?: (line: string) => void
+  /** Told whenever a worker came up or failed to. */
+  onStatus?: (name: string, status: WorkerStatus) => void
 }
 
 export class FunctionWorkers {
@@ -45,6 +57,10 @@ export class FunctionWorkers {
     if (running) this.#kill(fn.name, running)
     const worker = this.#start(fn, key)
     this.#workers.set(fn.name, worker)
+    worker.port.then(
+      () => this.#options.onStatus?.(fn.name, { state: 'ready' }),
+      (error: unknown) => this.#options.onStatus?.(fn.name, { state: 'failed', reason: error instanceof WorkerBootError ? error.reason : String(error) }),
+    )
     return worker.port
   }
 
@@ -80,14 +96,15 @@ export class FunctionWorkers {
   #start(fn: EdgeFunction, key: string): Worker {
     const log = this.#options.log ?? console.log
     const child = spawn(this.#options.denoBinary, [
-      'run', '-A', '--no-prompt', '--node-modules-dir=none', `--config=${fn.denoConfig}`,
+      // Never download at start: what is not in the cache is a missing `make deps`, said at once.
+      'run', '-A', '--no-prompt', '--cached-only', '--frozen', '--node-modules-dir=none', `--config=${fn.denoConfig}`,
       bootstrap, pathToFileURL(fn.entrypoint).href,
     ], { env: this.#options.env(), stdio: ['ignore', 'pipe', 'pipe'] })
 
     const recentErrors: string[] = []
     const port = new Promise<number>((resolvePort, rejectPort) => {
       const timer = setTimeout(() => {
-        rejectPort(new WorkerBootError(`${fn.name} did not start listening within ${bootTimeoutMs / 1000} s`))
+        rejectPort(new WorkerBootError(fn.name, `it did not start listening within ${bootTimeoutMs / 1000} s`))
         child.kill('SIGTERM')
       }, bootTimeoutMs)
       createInterface({ input: child.stdout! }).on('line', (line) => {
@@ -102,17 +119,17 @@ export class FunctionWorkers {
       })
       createInterface({ input: child.stderr! }).on('line', (line) => {
         recentErrors.push(line)
-        if (recentErrors.length > 20) recentErrors.shift()
+        if (recentErrors.length > 40) recentErrors.shift()
         log(`[functions/${fn.name}] ${line}`)
       })
       child.once('error', (error) => {
         clearTimeout(timer)
-        rejectPort(new WorkerBootError(`${fn.name}: ${error.message}`))
+        rejectPort(new WorkerBootError(fn.name, error.message))
       })
       child.once('exit', (code, signal) => {
         clearTimeout(timer)
         // A no-op once the port was announced.
-        rejectPort(new WorkerBootError(`${fn.name} exited (${signal ?? `code ${code}`}) before serving:\n${recentErrors.join('\n')}`))
+        rejectPort(new WorkerBootError(fn.name, recentErrors.length > 0 ? describeDenoFailure(recentErrors) : `it exited (${signal ?? `code ${code}`}) before serving`))
         if (this.#workers.get(fn.name)?.process === child) this.#workers.delete(fn.name)
       })
     })

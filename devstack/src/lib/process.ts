@@ -1,5 +1,5 @@
 // Small process helpers: run a command and fail with its output, run as the cluster's OS user.
-import { spawnSync, type SpawnSyncOptions } from 'node:child_process'
+import { spawn, spawnSync, type SpawnOptions, type SpawnSyncOptions } from 'node:child_process'
 
 export const isRoot = process.getuid?.() === 0
 
@@ -18,6 +18,19 @@ export function run(command: string, args: string[], options: SpawnSyncOptions =
   const result = spawnSync(command, args, { encoding: 'utf8', ...options })
   if (result.error) throw result.error
   return { status: result.status ?? 1, stdout: String(result.stdout ?? ''), stderr: String(result.stderr ?? '') }
+}
+
+/** Like run(), without blocking the event loop (the caller may be serving requests meanwhile). */
+export function runAsync(command: string, args: string[], options: SpawnOptions = {}): Promise<RunResult> {
+  return new Promise((resolveRun, rejectRun) => {
+    const child = spawn(command, args, { ...options, stdio: ['ignore', 'pipe', 'pipe'] })
+    const stdout: string[] = []
+    const stderr: string[] = []
+    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => stdout.push(chunk))
+    child.stderr!.setEncoding('utf8').on('data', (chunk: string) => stderr.push(chunk))
+    child.once('error', rejectRun)
+    child.once('close', code => resolveRun({ status: code ?? 1, stdout: stdout.join(''), stderr: stderr.join('') }))
+  })
 }
 
 /** Runs a command and throws a CommandError with its output when it fails. */
