@@ -36,20 +36,27 @@ export async function installFunctionDependencies(config: DevstackConfig, { upda
   const env = { ...process.env, ...denoEnvironment(config.root), NO_COLOR: '1' }
   const results: InstallResult[] = []
   for (const [denoConfig, files] of graphsByConfig(config, root)) {
-    const install = (...extra: string[]) => runAsync(denoBinary(config.root), [
+    const install = (entries: string[], ...extra: string[]) => runAsync(denoBinary(config.root), [
       'install', `--frozen=${!updateLock}`, '--node-modules-dir=none', `--config=${denoConfig}`, ...extra,
-      '--entrypoint', ...files.map(file => relative(dirname(denoConfig), file)),
+      '--entrypoint', ...entries.map(file => relative(dirname(denoConfig), file)),
     ], { cwd: dirname(denoConfig), env })
     const where = relative(config.root, denoConfig)
     // Offline first: nothing to fetch when the cache already holds the lockfile's packages.
-    const cached = updateLock ? undefined : await install('--cached-only')
+    const cached = updateLock ? undefined : await install(files, '--cached-only')
     if (cached?.status === 0) {
       results.push({ denoConfig: where, files: files.length, downloaded: false })
       continue
     }
-    const online = cached?.stderr.includes('lockfile is out of date') ? cached : await install()
+    const online = cached?.stderr.includes('lockfile is out of date') ? cached : await install(files)
     if (online.status !== 0) {
-      throw new FunctionsInstallError(`Installing the edge functions' packages (${where}) failed: ${describeDenoFailure(`${online.stdout}${online.stderr}`.split('\n'))}`)
+      const reason = describeDenoFailure(`${online.stdout}${online.stderr}`.split('\n'))
+      // Which functions lack something, so the message names them (a quick offline check each).
+      const broken: string[] = []
+      for (const file of files.filter(file => file.endsWith('/index.ts'))) {
+        if ((await install([file], '--cached-only')).status !== 0) broken.push(relative(root, dirname(file)))
+      }
+      const neededBy = broken.length > 0 ? ` (needed by ${broken.map(name => `"${name}"`).join(', ')})` : ''
+      throw new FunctionsInstallError(`Installing the edge functions' packages (${where}) failed${neededBy}:\n  ${reason.replaceAll('\n', '\n  ')}`)
     }
     results.push({ denoConfig: where, files: files.length, downloaded: true })
   }
