@@ -14,6 +14,7 @@ export const knownCodes = new Set([
   'email_factor_not_enrolled', 'mfa_required', 'session_required', 'login_throttled', 'forbidden',
   'invitation_not_found', 'invitation_expired', 'invitation_revoked', 'invitation_already_accepted',
   'invitation_email_mismatch', 'invalid_email', 'client_not_found', 'already_member', 'user_not_found',
+  'last_second_factor', 'no_second_factor',
 ])
 
 /** Codes that only tell the user something exists: shown as a wrong-credentials message. */

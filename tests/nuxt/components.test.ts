@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { mockNuxtImport, mountSuspended } from '@nuxt/test-utils/runtime'
 import { flushPromises } from '@vue/test-utils'
 import AdminInviteForm from '~/components/admin/AdminInviteForm.vue'
+import AdminPeopleList from '~/components/admin/AdminPeopleList.vue'
 import AppNavigation from '~/components/layout/AppNavigation.vue'
 import AuthNewPasswordForm from '~/components/auth/AuthNewPasswordForm.vue'
 import MfaGraceNotice from '~/components/mfa/MfaGraceNotice.vue'
@@ -144,5 +145,20 @@ describe('components', () => {
     await form.get('form').trigger('submit')
     await flushPromises()
     expect(form.text()).toContain('Diese Person hat bereits Zugang.')
+  })
+
+  it('offers the factor reset only beside the people the database names, and reloads after one', async () => {
+    signInAs('staff')
+    const person = (id: string, displayName: string, canResetFactors: boolean) => ({ id, displayName, clients: ['Mustermann GmbH'], staff: false, canResetFactors })
+    const people = [person('u-1', 'Erika Mandantin', true), person('u-2', 'Otto Ohnefaktor', false), { ...person('u-3', 'Dr. Anna Admin', false), staff: true }]
+    const list = await mountSuspended(AdminPeopleList, { props: { people } })
+    const resetButtons = list.findAll('button').filter(button => button.text() === 'Zweiten Faktor zurücksetzen')
+    expect(resetButtons.map(button => button.attributes('aria-label'))).toEqual(['Zweiten Faktor von Erika Mandantin zurücksetzen'])
+
+    await resetButtons[0]!.trigger('click')
+    await list.findAll('button').find(button => button.text() === 'Zurücksetzen')!.trigger('click')
+    await flushPromises()
+    expect(supabase.functions.invoke).toHaveBeenCalledWith('reset-factors', { body: { user_id: 'u-1' } })
+    expect(list.emitted('reset')).toHaveLength(1)
   })
 })

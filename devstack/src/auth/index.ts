@@ -8,7 +8,7 @@ import { connect } from '../shared/db.ts'
 import { sendJson } from '../shared/http.ts'
 import { adminUser, adminUserFactor, adminUserFactors, createUser, listUsers } from './admin-routes.ts'
 import { type AuthService, type RequestContext, requestContext } from './context.ts'
-import { AuthError, badRequest, notFound, notImplemented, sendAuthError, unprocessable } from './errors.ts'
+import { AuthError, badRequest, internalError, notFound, notImplemented, sendAuthError, unprocessable } from './errors.ts'
 import { generateLink, invite, recover, verify } from './link-routes.ts'
 import { createMailer } from './mailer.ts'
 import { challenge, enroll, unenroll, verifyFactor } from './mfa-routes.ts'
@@ -115,7 +115,9 @@ export function createAuthService(auth: AuthService): HttpService {
           sendAuthError(req, res, error)
           return
         }
-        throw error
+        // GoTrue's answer to anything else, e.g. a database trigger refusing a write.
+        console.error(`[auth] ${req.method} ${ctx.url.pathname} failed:`, (error as Error).message)
+        sendAuthError(req, res, internalError('Unexpected failure, please check server logs for more information'))
       }
     },
     close: () => auth.sql.end({ timeout: 5 }),

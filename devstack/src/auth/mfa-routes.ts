@@ -6,7 +6,7 @@ import QRCode from 'qrcode'
 import { sendJson } from '../shared/http.ts'
 import { type Caller, requireUser } from './authenticate.ts'
 import { type AuthService, type RequestContext, stringField, uuidPattern } from './context.ts'
-import { badRequest, forbidden, notFound, unprocessable } from './errors.ts'
+import { badRequest, databaseStep, forbidden, notFound, unprocessable } from './errors.ts'
 import { callHook } from './hooks.ts'
 import { factorJson } from './serialize.ts'
 import { rateLimit } from './session-routes.ts'
@@ -202,7 +202,7 @@ export async function adminDeleteFactor(auth: AuthService, ctx: RequestContext, 
     ? await auth.sql<FactorRow[]>`select * from auth.mfa_factors where id = ${factorId} and user_id = ${userId}`
     : []
   if (!factor) throw notFound('mfa_factor_not_found', 'Factor not found')
-  await auth.sql.begin(tx => removeFactor(tx, factor))
+  await databaseStep('Database error deleting factor', () => auth.sql.begin(tx => removeFactor(tx, factor)))
   auth.usedTotpSteps.delete(factor.id)
   sendJson(ctx.res, 200, factorJson(factor))
 }
