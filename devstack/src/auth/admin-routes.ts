@@ -4,7 +4,7 @@ import type { Sql } from 'postgres'
 import { sendJson } from '../shared/http.ts'
 import { requireAdmin } from './authenticate.ts'
 import { type AuthService, isEmail, objectField, type RequestContext, stringField, uuidPattern } from './context.ts'
-import { badRequest, notFound, notImplemented, unprocessable } from './errors.ts'
+import { badRequest, databaseStep, notFound, notImplemented, unprocessable } from './errors.ts'
 import { parseGoDuration } from './duration.ts'
 import { adminDeleteFactor, adminListFactors } from './mfa-routes.ts'
 import { assertStrongPassword, hashPassword } from './password.ts'
@@ -48,7 +48,7 @@ export async function createUser(auth: AuthService, ctx: RequestContext): Promis
   if (id && !uuidPattern.test(id)) throw badRequest('validation_failed', 'id must be a valid UUID')
   const encryptedPassword = await passwordHashFor(auth, body) ?? ''
   const ban = stringField(body, 'ban_duration')
-  const user = await auth.sql.begin(async (tx) => {
+  const user = await databaseStep('Database error creating new user', () => auth.sql.begin(async (tx) => {
     if (await findUserByEmail(tx, email)) throw unprocessable('email_exists', 'A user with this email address has already been registered')
     if (id && await findUserById(tx, id)) throw unprocessable('user_already_exists', 'User already exists')
     const created = await insertUser(tx, {
@@ -63,7 +63,7 @@ export async function createUser(auth: AuthService, ctx: RequestContext): Promis
     })
     await audit(tx, created, 'user_signedup', ctx.ip, { provider: 'email', user_id: created.id, user_email: created.email })
     return created
-  })
+  }))
   sendJson(ctx.res, 200, await userResponse(auth, user))
 }
 
@@ -139,7 +139,7 @@ async function updateUserById(auth: AuthService, ctx: RequestContext, user: User
   const appMetadata = objectField(body, 'app_metadata')
   const role = stringField(body, 'role')
   const ban = stringField(body, 'ban_duration')
-  const updated = await auth.sql.begin(async (tx) => {
+  const updated = await databaseStep('Error updating user', () => auth.sql.begin(async (tx) => {
     if (email && email !== user.email) {
       const other = await findUserByEmail(tx, email)
       if (other && other.id !== user.id) throw unprocessable('email_exists', 'A user with this email address has already been registered')
@@ -157,7 +157,7 @@ async function updateUserById(auth: AuthService, ctx: RequestContext, user: User
     await tx`update auth.users set updated_at = now() where id = ${user.id}`
     await audit(tx, user, 'user_modified', ctx.ip, { user_id: user.id, user_email: user.email })
     return (await findUserById(tx, user.id))!
-  })
+  }))
   sendJson(ctx.res, 200, await userResponse(auth, updated))
 }
 

@@ -4,7 +4,7 @@
 import { sendJson } from '../shared/http.ts'
 import { requireAdmin } from './authenticate.ts'
 import { type AuthService, isEmail, objectField, type RequestContext, stringField } from './context.ts'
-import { AuthError, badRequest, forbidden, notFound, notImplemented, tooManyRequests, unprocessable } from './errors.ts'
+import { AuthError, badRequest, databaseStep, forbidden, notFound, notImplemented, tooManyRequests, unprocessable } from './errors.ts'
 import type { MailKind } from './mailer.ts'
 import { redirectTarget } from './redirect.ts'
 import { userJson } from './serialize.ts'
@@ -55,7 +55,8 @@ async function userToInvite(auth: AuthService, tx: Db, email: string, data: Reco
   const existing = await findUserByEmail(tx, email)
   if (existing?.email_confirmed_at) throw unprocessable('email_exists', 'A user with this email address has already been registered')
   if (existing) return existing
-  return insertUser(tx, { email, encryptedPassword: '', emailConfirmed: false, userMetadata: data, appMetadata: {}, role: 'authenticated', invited: true })
+  return databaseStep('Database error saving new user', () =>
+    insertUser(tx, { email, encryptedPassword: '', emailConfirmed: false, userMetadata: data, appMetadata: {}, role: 'authenticated', invited: true }))
 }
 
 export async function invite(auth: AuthService, ctx: RequestContext): Promise<void> {

@@ -3,7 +3,7 @@
 import { sendJson } from '../shared/http.ts'
 import { requireUser } from './authenticate.ts'
 import { type AuthService, objectField, type RequestContext, stringField } from './context.ts'
-import { badRequest, forbidden, notImplemented, tooManyRequests, unprocessable } from './errors.ts'
+import { badRequest, databaseStep, forbidden, notImplemented, tooManyRequests, unprocessable } from './errors.ts'
 import { callHook } from './hooks.ts'
 import { assertStrongPassword, hashPassword, passwordWeakness, verifyPassword } from './password.ts'
 import type { TokenBucketLimiter } from './ratelimit.ts'
@@ -181,7 +181,8 @@ export async function updateUser(auth: AuthService, ctx: RequestContext): Promis
       await audit(tx, caller.user, 'user_updated_password', ctx.ip)
     }
     if (data) {
-      await tx`update auth.users set raw_user_meta_data = ${tx.json(mergeMetadata(caller.user.raw_user_meta_data, data) as never)}, updated_at = now() where id = ${caller.user.id}`
+      await databaseStep('Error updating user', () =>
+        tx`update auth.users set raw_user_meta_data = ${tx.json(mergeMetadata(caller.user.raw_user_meta_data, data) as never)}, updated_at = now() where id = ${caller.user.id}`)
     }
     if (password !== null || data) await audit(tx, caller.user, 'user_modified', ctx.ip)
     return (await findUserById(tx, caller.user.id))!

@@ -21,12 +21,14 @@ select set_eq(
 
 select ok(
   has_function_privilege('supabase_auth_admin', 'public.hook_password_verification_attempt(jsonb)', 'execute')
-  and has_function_privilege('supabase_auth_admin', 'public.hook_mfa_verification_attempt(jsonb)', 'execute'),
-  'GoTrue''s role can execute the verification hooks');
+  and has_function_privilege('supabase_auth_admin', 'public.hook_mfa_verification_attempt(jsonb)', 'execute')
+  and has_function_privilege('supabase_auth_admin', 'public.custom_access_token_hook(jsonb)', 'execute'),
+  'GoTrue''s role can execute the verification and access token hooks');
 select ok(
   not has_function_privilege('authenticated', 'public.hook_password_verification_attempt(jsonb)', 'execute')
   and not has_function_privilege('service_role', 'public.hook_password_verification_attempt(jsonb)', 'execute')
-  and not has_function_privilege('authenticated', 'public.hook_mfa_verification_attempt(jsonb)', 'execute'),
+  and not has_function_privilege('authenticated', 'public.hook_mfa_verification_attempt(jsonb)', 'execute')
+  and not has_function_privilege('authenticated', 'public.custom_access_token_hook(jsonb)', 'execute'),
   'nobody else can execute the hooks (no self-made lockouts)');
 select ok(
   has_function_privilege('service_role', 'public.claim_outbox_mail(integer, uuid[])', 'execute')
