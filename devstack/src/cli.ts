@@ -1,7 +1,7 @@
 // Command line of the devstack, driven by the Makefile: `node devstack/src/cli.ts <command>`.
-import postgres from 'postgres'
 import { loadConfig, dbUrl, type DevstackConfig } from './config.ts'
 import { ClusterError, clusterState, createCluster, deleteInstanceData, ensureSystemPackages, startCluster, stopCluster } from './db/cluster.ts'
+import { demoLogins, formatDemoLogins } from './db/demo-logins.ts'
 import { applyMigrations, applyPlatform, applySeed, ProvisionError } from './db/provision.ts'
 import { listFunctions } from './functions/catalog.ts'
 import { denoCacheDir } from './functions/deno-env.ts'
@@ -33,20 +33,9 @@ function printStatus(config: DevstackConfig): void {
   log(`app        ${appPid ? `running (pid ${appPid})` : 'stopped'} — http://127.0.0.1:${config.ports.app}`)
 }
 
-/** The seed marks its accounts as demo logins (app_metadata.demo); all share one local password. */
 async function printDemoLogins(config: DevstackConfig): Promise<void> {
-  const sql = postgres(dbUrl(config), { max: 1, onnotice: () => {} })
-  try {
-    const rows = await sql<Array<{ email: string, name: string | null }>>`
-      select email, raw_user_meta_data ->> 'display_name' as name from auth.users
-      where raw_app_meta_data ->> 'demo' = 'true' order by created_at, email`
-    if (rows.length === 0) return
-    log('\nDemo logins (local only), password Demo-Zugang-lokal-2026:')
-    for (const row of rows) log(`  ${row.email.padEnd(36)} ${row.name ?? ''}`)
-  }
-  finally {
-    await sql.end()
-  }
+  const logins = await demoLogins(dbUrl(config))
+  if (logins.length > 0) log(`\n${formatDemoLogins(logins).join('\n')}`)
 }
 
 /**
