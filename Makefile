@@ -15,11 +15,12 @@ export NUXT_TELEMETRY_DISABLED := 1
 
 DEVSTACK := node devstack/src/cli.ts
 
-.PHONY: help dev stop reset status test lint typecheck deps deno-lock node bench-rest bench-realtime
+.PHONY: help dev preview stop reset status test lint typecheck deps deno-lock node bench-rest bench-realtime
 
 help:
 	@echo "make dev    start the portal on the devstack with demo data (idempotent)"
 	@echo "make test   run every test tier on a fresh test instance; ends with 'N passed, N failed'"
+	@echo "make preview  the production build (installable app, offline mode) on the app port + 1"
 	@echo "make stop   stop what make dev started"
 	@echo "make reset  delete the dev instance's local data, create it anew with demo data and start it"
 	@echo "make status show what runs where"
@@ -46,6 +47,10 @@ deno-lock: node_modules/.package-lock.json
 
 dev: deps
 	@$(DEVSTACK) dev
+
+# The installable app and its offline mode, which `nuxt dev` does not have (Ctrl-C ends it).
+preview: deps
+	@$(DEVSTACK) preview
 
 stop: deps
 	@$(DEVSTACK) stop

@@ -1,4 +1,7 @@
 // Command line of the devstack, driven by the Makefile: `node devstack/src/cli.ts <command>`.
+import { spawnSync } from 'node:child_process'
+import { join } from 'node:path'
+import { appBuildDir, serveApp } from '../../scripts/serve-app.ts'
 import { loadConfig, dbUrl, type DevstackConfig } from './config.ts'
 import { ClusterError, clusterState, createCluster, deleteInstanceData, ensureSystemPackages, startCluster, stopCluster } from './db/cluster.ts'
 import { demoLogins, formatDemoLogins } from './db/demo-logins.ts'
@@ -78,6 +81,33 @@ async function serveInForeground(config: DevstackConfig): Promise<void> {
   process.once('SIGINT', shutdown)
 }
 
+/**
+ * `make preview`: the production build (manifest, service worker, offline shell) against this
+ * instance's API, in the foreground. On its own port, so its service worker never takes over the
+ * origin of `make dev`'s app.
+ */
+async function preview(config: DevstackConfig): Promise<void> {
+  await dbUp(config)
+  log(`API (${config.instance}): ${await startApiInBackground(config)}`)
+  await reportFunctions(config)
+  log('Building the production app (nuxt generate, about a minute) …')
+  const build = spawnSync(join(config.root, 'node_modules', '.bin', 'nuxi'), ['generate'], {
+    cwd: config.root,
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+    env: { ...process.env, DEVSTACK_INSTANCE: config.instance },
+  })
+  if (build.status !== 0) {
+    const tail = `${build.stdout}${build.stderr}`.split('\n').slice(-40).join('\n')
+    throw new ClusterError(`nuxt generate failed:\n${tail}`)
+  }
+  const port = config.ports.app + 1
+  await serveApp(appBuildDir(config.root), port)
+  log(`Portal (production build) on http://127.0.0.1:${port}: install it from the browser's address bar;`)
+  log('after the first visit it opens offline too (DevTools → Network → Offline). Ctrl-C ends the preview, `make stop` the rest.')
+  await printDemoLogins(config)
+}
+
 function log(message: string): void {
   if (message) console.log(message)
 }
@@ -96,6 +126,7 @@ const commands: Record<string, (config: DevstackConfig) => Promise<void> | void>
     }
   },
   'serve': serveInForeground,
+  'preview': preview,
   'api:start': async (config) => {
     log(`API (${config.instance}): ${await startApiInBackground(config)}`)
     if (await reportFunctions(config) > 0) process.exitCode = 1
