@@ -9,7 +9,6 @@ export interface DirectoryPerson { id: string, displayName: string, clients: str
 interface MemberRow { client_id: string, user_id: string }
 interface ProfileRow { id: string, display_name: string }
 interface StaffRow { user_id: string }
-interface ResettableRow { user_id: string }
 
 export function useClientDirectory() {
   const supabase = useSupabase()
@@ -32,7 +31,7 @@ export function useClientDirectory() {
     clients.value = clientRows.data as DirectoryClient[]
     const clientName = new Map(clients.value.map(entry => [entry.id, entry.name]))
     const staffIds = new Set((staffRows.data as StaffRow[]).map(row => row.user_id))
-    const resettableIds = new Set((resettableRows.data as ResettableRow[]).map(row => row.user_id))
+    const resettableIds = new Set(resettableRows.data as string[])
     const clientsOfUser = new Map<string, string[]>()
     for (const row of memberRows.data as MemberRow[]) {
       const name = clientName.get(row.client_id)

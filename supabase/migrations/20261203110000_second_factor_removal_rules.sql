@@ -194,7 +194,7 @@ comment on function public.reset_user_factors(uuid) is
   'Staff (admins for staff): removes the user''s e-mail factor, ends its sessions and grace period, mails and audits; returns the GoTrue factor ids the reset-factors function then deletes. Errors: not_authenticated, session_required, mfa_required, forbidden, user_not_found, no_second_factor.';
 
 create function public.can_reset_factors()
-returns table (user_id uuid)
+returns setof uuid
 language plpgsql
 stable
 security definer
@@ -206,6 +206,6 @@ begin
 end;
 $$;
 comment on function public.can_reset_factors() is
-  'The users whose second factors the caller may reset now (what reset_user_factors would allow); empty for everyone but verified staff. Errors: not_authenticated, session_required, mfa_required.';
+  'The ids of the users whose second factors the caller may reset now (what reset_user_factors would allow); empty for everyone but verified staff. Errors: not_authenticated, session_required, mfa_required.';
 revoke execute on function public.can_reset_factors() from public;
 grant execute on function public.can_reset_factors() to authenticated;

@@ -14,7 +14,7 @@ declare
 begin
   perform tests.act_as(persona);
   select coalesce(array_agg(f.name order by f.name), '{}') into names
-    from public.can_reset_factors() as r join tests.fixtures as f on f.id = r.user_id;
+    from public.can_reset_factors() as r (user_id) join tests.fixtures as f on f.id = r.user_id;
   perform tests.clear_authentication();
   return names;
 end;
@@ -31,7 +31,7 @@ select throws_ok('select * from public.can_reset_factors()', 'P0001', 'mfa_requi
 select tests.clear_authentication();
 
 select tests.act_as('staff');
-select lives_ok('select count(public.reset_user_factors(r.user_id)) from public.can_reset_factors() as r',
+select lives_ok('select count(public.reset_user_factors(r.user_id)) from public.can_reset_factors() as r (user_id)',
   'reset_user_factors accepts every listed person');
 select tests.clear_authentication();
 select tests.authenticate_as_anon();
