@@ -115,7 +115,6 @@ function jwtFailure(error: unknown): RestError {
   }
   if (error instanceof joseErrors.JOSEAlgNotAllowed || error instanceof joseErrors.JOSENotSupported) return jwtError('PGRST301', 'Wrong or unsupported encoding algorithm')
   if (error instanceof joseErrors.JWSSignatureVerificationFailed) return jwtError('PGRST301', 'JWT cryptographic operation failed')
-  if (error instanceof Error && /unsupported signing algorithm/.test(error.message)) return jwtError('PGRST301', 'Wrong or unsupported encoding algorithm')
   return jwtError('PGRST301', 'JWT cryptographic operation failed')
 }
 

@@ -79,6 +79,7 @@ export const restModule: ModuleFactory = ({ config, jwt }) => {
     describe: () => [`rest       ${config.apiUrl}/rest/v1 (PostgREST v14 twin, schemas ${settings.schemas.join(', ')})`],
     services: [{
       prefix: '/rest/v1',
+      checksApiKey: true,
       handle: (req, res, path) => handleRest(context, req, res, path),
     }],
   }

@@ -2,7 +2,7 @@
 // database, the file store and the URL signer.
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { JwtKeys } from '../shared/jwt.ts'
-import { bearerToken, readJson, sendJson } from '../shared/http.ts'
+import { readJson, sendJson } from '../shared/http.ts'
 import { anonymousCaller, type Caller, type RequestScope, type StorageDatabase } from './database.ts'
 import { ERRORS, type StorageError } from './errors.ts'
 import type { FileStore } from './files.ts'
@@ -44,7 +44,8 @@ export class StorageCall {
    * (AccessDenied with jsonwebtoken's message); the others treat it as an anonymous visitor.
    */
   async caller(required = true): Promise<Caller> {
-    const token = bearerToken(this.req) ?? ''
+    // storage-api strips an optional `Bearer ` and takes the rest as the token (plugins/jwt.ts).
+    const token = (this.req.headers.authorization ?? '').replace(/^Bearer\s+/i, '')
     if (!token && !required) return anonymousCaller
     try {
       const claims = await this.services.jwt.verify(token) as Record<string, unknown>
@@ -53,7 +54,7 @@ export class StorageCall {
     }
     catch (error) {
       if (!required) return anonymousCaller
-      throw ERRORS.accessDenied(jwtErrorMessage(error, token))
+      throw ERRORS.accessDenied(jwtErrorMessage(error))
     }
   }
 
