@@ -19,6 +19,13 @@ import { type AuthSettings, loadAuthSettings } from './settings.ts'
 
 type Handler = (auth: AuthService, ctx: RequestContext) => Promise<void> | void
 
+/**
+ * A NUL (or a byte no UTF-8 has) in a string of the request, refused by Postgres (22021, 22P05).
+ * GoTrue passes such values on too and answers 500 "Database error …"; the devstack answers 400.
+ */
+const isUnstorableText = (error: unknown) =>
+  (error as { name?: string })?.name === 'PostgresError' && ['22021', '22P05'].includes((error as { code?: string }).code ?? '')
+
 interface Route { methods: string[], pattern: RegExp, handler: Handler }
 
 /** `:name` segments become `ctx.params.name`. */
@@ -98,6 +105,10 @@ export function createAuthService(auth: AuthService): HttpService {
       catch (error) {
         if (error instanceof AuthError) {
           sendAuthError(req, res, error)
+          return
+        }
+        if (isUnstorableText(error)) {
+          sendAuthError(req, res, badRequest('validation_failed', 'Unable to process request: a value holds a character the database cannot store'))
           return
         }
         throw error

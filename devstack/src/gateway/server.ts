@@ -36,7 +36,10 @@ const isOpen = (service: HttpService, path: string) => (service.openPaths ?? [])
 
 export function createGateway(config: DevstackConfig, services: HttpService[]): Server {
   const trusted = trustedProxies(config.trustedProxies)
-  const route = (url: string) => {
+  const route = (rawUrl: string) => {
+    // nginx (under Kong) merges repeated slashes in the path before routing (merge_slashes on).
+    const queryAt = rawUrl.indexOf('?')
+    const url = queryAt < 0 ? rawUrl.replace(/\/{2,}/g, '/') : `${rawUrl.slice(0, queryAt).replace(/\/{2,}/g, '/')}${rawUrl.slice(queryAt)}`
     for (const service of services) {
       if (url === service.prefix || url.startsWith(`${service.prefix}/`) || url.startsWith(`${service.prefix}?`)) {
         const rest = url.slice(service.prefix.length)
@@ -48,7 +51,8 @@ export function createGateway(config: DevstackConfig, services: HttpService[]): 
   /** Kong's key-auth answer, or null when the request may pass. */
   const keyAuth = (req: IncomingMessage, service: HttpService, path: string) => {
     if (!service.checksApiKey || isOpen(service, path)) return null
-    return keyAuthRefusal(req, new URL(path, 'http://gateway.local').searchParams, config)
+    const queryAt = path.indexOf('?')
+    return keyAuthRefusal(req, new URLSearchParams(queryAt < 0 ? '' : path.slice(queryAt + 1)), config)
   }
 
   const server = createServer(async (req, res) => {
@@ -58,22 +62,22 @@ export function createGateway(config: DevstackConfig, services: HttpService[]): 
       sendJson(res, 404, { message: 'no Route matched with those values' })
       return
     }
-    if (match.service.gatewayCors !== false) {
-      if (answerPreflight(req, res)) return
-      applyCors(req, res)
-    }
-    const refusal = keyAuth(req, match.service, match.path)
-    if (refusal) {
-      sendJson(res, refusal.status, { message: refusal.message }, refusal.headers)
-      return
-    }
-    addForwardingHeaders(req.headers, req.socket.remoteAddress, trusted)
-    if (!isOpen(match.service, match.path)) {
-      const authorization = kongAuthorization(req, config)
-      if (authorization === undefined) delete req.headers.authorization
-      else req.headers.authorization = authorization
-    }
     try {
+      if (match.service.gatewayCors !== false) {
+        if (answerPreflight(req, res)) return
+        applyCors(req, res)
+      }
+      const refusal = keyAuth(req, match.service, match.path)
+      if (refusal) {
+        sendJson(res, refusal.status, { message: refusal.message }, refusal.headers)
+        return
+      }
+      addForwardingHeaders(req.headers, req.socket.remoteAddress, trusted)
+      if (!isOpen(match.service, match.path)) {
+        const authorization = kongAuthorization(req, config)
+        if (authorization === undefined) delete req.headers.authorization
+        else req.headers.authorization = authorization
+      }
       await match.service.handle(req, res, match.path)
     }
     catch (error) {
@@ -101,7 +105,13 @@ export function createGateway(config: DevstackConfig, services: HttpService[]): 
       return
     }
     addForwardingHeaders(req.headers, req.socket.remoteAddress, trusted)
-    match.service.upgrade(req, socket, head, match.path)
+    try {
+      match.service.upgrade(req, socket, head, match.path)
+    }
+    catch (error) {
+      console.error(`[${match.service.prefix}] upgrade ${req.url}:`, error)
+      socket.end('HTTP/1.1 500 Internal Server Error\r\nContent-Length: 0\r\n\r\n')
+    }
   })
   return server
 }

@@ -93,3 +93,28 @@ export function requiredString(body: Record<string, unknown>, field: string): st
   if (typeof value !== 'string') throw ERRORS.badRequest(`body must have required property '${field}'`)
   return value
 }
+
+/**
+ * One body property checked as Fastify's ajv does (coerceTypes: 'array'): numbers and booleans
+ * become strings, numeric strings and booleans become numbers, null becomes '' or 0; then the
+ * bounds and allowed values. Returns the coerced value, or undefined when the property is absent.
+ */
+export function schemaField(body: Record<string, unknown>, path: string, schema: { type: 'string' | 'integer', minimum?: number, enum?: string[] }): string | number | undefined {
+  const name = path.split('/').at(-1)!
+  let value = body[name]
+  if (value === undefined) return undefined
+  if (Array.isArray(value) && value.length === 1) value = value[0]
+  if (schema.type === 'string') {
+    if (typeof value === 'number' || typeof value === 'boolean') value = String(value)
+    else if (value === null) value = ''
+    if (typeof value !== 'string') throw ERRORS.badRequest(`${path} must be string`)
+    if (schema.enum && !schema.enum.includes(value)) throw ERRORS.badRequest(`${path} must be equal to one of the allowed values`)
+    return value
+  }
+  if (typeof value === 'string' && /^-?\d+(?:\.\d+)?$/.test(value.trim())) value = Number(value)
+  else if (typeof value === 'boolean') value = Number(value)
+  else if (value === null) value = 0
+  if (typeof value !== 'number' || !Number.isInteger(value)) throw ERRORS.badRequest(`${path} must be integer`)
+  if (schema.minimum !== undefined && value < schema.minimum) throw ERRORS.badRequest(`${path} must be >= ${schema.minimum}`)
+  return value
+}
