@@ -3,9 +3,9 @@
 // the reauthentication nonce a password change needs with `secure_password_change`, /resend, and
 // codes by e-mail through /otp. Mails are read from the devstack's inbox; what needs no mail runs
 // against a real Supabase too.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it } from 'vitest'
 import { authClient, authFetch, createTestUser, latestMail, mailsTo, signedInClient, strongPassword, testIp } from '../helpers/auth.ts'
-import { type AuthVariant, startAuthVariant } from '../helpers/auth-variant.ts'
+import { useAuthVariant } from '../helpers/auth-variant.ts'
 import { testEnv } from '../helpers/env.ts'
 import { closeDb, db, serviceClient, uniqueEmail } from '../helpers/personas.ts'
 import { enrolTotp } from '../helpers/portal.ts'
@@ -67,19 +67,15 @@ describe('a new address through PUT /user', () => {
 })
 
 describe.runIf(testEnv.isDevstack)('a secure change with confirmations on', () => {
-  let auth: AuthVariant
-  beforeAll(async () => {
-    auth = await startAuthVariant({ auth: { email: { enable_confirmations: true } } })
-  })
-  afterAll(() => auth.stop())
+  const variant = useAuthVariant({ auth: { email: { enable_confirmations: true } } })
 
   it('needs the links to both addresses: the first answers with a message, the second changes it', async () => {
     const user = await createTestUser('secure-change')
-    const client = auth.client(testIp())
+    const client = variant().client(testIp())
     await client.auth.signInWithPassword({ email: user.email, password: user.password })
     const next = uniqueEmail('secure-change-next')
     expect((await client.auth.updateUser({ email: next })).error).toBeNull()
-    const first = await fetch(`${auth.url}/auth/v1/verify`, {
+    const first = await fetch(`${variant().url}/auth/v1/verify`, {
       method: 'POST',
       headers: { 'apikey': testEnv.anonKey, 'Content-Type': 'application/json' },
       body: JSON.stringify({ type: 'email_change', token_hash: hashOf((await latestMail(user.email)).html) }),
@@ -87,22 +83,18 @@ describe.runIf(testEnv.isDevstack)('a secure change with confirmations on', () =
     expect(await first.json()).toEqual({ msg: 'Confirmation link accepted. Please proceed to confirm link sent to the other email', code: '200' })
     const [pending] = await db()`select email from auth.users where id = ${user.id}`
     expect(pending!.email).toBe(user.email)
-    const second = await auth.client().auth.verifyOtp({ email: next, token: codeOf((await latestMail(next)).html), type: 'email_change' })
+    const second = await variant().client().auth.verifyOtp({ email: next, token: codeOf((await latestMail(next)).html), type: 'email_change' })
     expect(second.error).toBeNull()
     expect(second.data.user?.email).toBe(next)
   })
 })
 
 describe.runIf(testEnv.isDevstack)('a password change with secure_password_change', () => {
-  let auth: AuthVariant
-  beforeAll(async () => {
-    auth = await startAuthVariant({ auth: { email: { secure_password_change: true } } })
-  })
-  afterAll(() => auth.stop())
+  const variant = useAuthVariant({ auth: { email: { secure_password_change: true } } })
 
   it('needs the nonce of /reauthenticate once the session is older than a day', async () => {
     const user = await createTestUser('reauth')
-    const client = auth.client(testIp())
+    const client = variant().client(testIp())
     const { data } = await client.auth.signInWithPassword({ email: user.email, password: user.password })
     await db()`update auth.sessions set created_at = now() - interval '25 hours' where user_id = ${user.id}`
     const password = strongPassword()
@@ -113,7 +105,7 @@ describe.runIf(testEnv.isDevstack)('a password change with secure_password_chang
     expect((await client.auth.updateUser({ password, nonce: '000000' })).error).toMatchObject({ status: 422, code: 'reauthentication_not_valid', message: 'Nonce has expired or is invalid' })
     expect((await client.auth.updateUser({ password, nonce: codeOf(mail.html) })).error).toBeNull()
     expect(data.session).toBeTruthy()
-    expect((await auth.client().auth.signInWithPassword({ email: user.email, password })).error).toBeNull()
+    expect((await variant().client().auth.signInWithPassword({ email: user.email, password })).error).toBeNull()
   })
 })
 

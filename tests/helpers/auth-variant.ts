@@ -4,6 +4,7 @@
 import type { AddressInfo } from 'node:net'
 import type { Server } from 'node:http'
 import { createClient, type SupabaseClient } from '@supabase/supabase-js'
+import { afterAll, beforeAll } from 'vitest'
 import { createAuth, createAuthService } from '../../devstack/src/auth/index.ts'
 import { loadConfig, mergeToml } from '../../devstack/src/config.ts'
 import { createGateway } from '../../devstack/src/gateway/server.ts'
@@ -36,4 +37,14 @@ export async function startAuthVariant(override: Record<string, unknown>): Promi
       await service.close!()
     },
   }
+}
+
+/** One variant for the enclosing describe block: started before its tests, stopped after them. */
+export function useAuthVariant(override: Record<string, unknown>): () => AuthVariant {
+  let variant: AuthVariant | undefined
+  beforeAll(async () => {
+    variant = await startAuthVariant(override)
+  })
+  afterAll(() => variant?.stop())
+  return () => variant!
 }
