@@ -21,8 +21,15 @@ export interface Suite {
   teardown?: (config: DevstackConfig) => Promise<void>
 }
 
-const devstack = (config: DevstackConfig, command: string) =>
-  runStreaming('node', [join(config.root, 'devstack/src/cli.ts'), command], { env: { DEVSTACK_INSTANCE: config.instance } })
+const devstack = (config: DevstackConfig, command: string, env: NodeJS.ProcessEnv = {}) =>
+  runStreaming('node', [join(config.root, 'devstack/src/cli.ts'), command], { env: { DEVSTACK_INSTANCE: config.instance, ...env } })
+
+/**
+ * The test clients play the portal's front proxy: each names its own client address in
+ * X-Forwarded-For, so per-IP limits count every test apart. Other loopback peers (127.0.0.2, …)
+ * stay untrusted, which is how the tests prove that a rotating header gains a caller nothing.
+ */
+const testTrustedProxies = '127.0.0.1'
 
 const single = (code: number): SuiteResult => (code === 0 ? { passed: 1, failed: 0 } : { passed: 0, failed: 1 })
 
@@ -54,7 +61,7 @@ export const suites: Suite[] = [
     name: 'api',
     needs: ['database'],
     // The devstack API in the background for the contract, integration and browser tiers.
-    run: async config => single((await devstack(config, 'api:start')).code),
+    run: async config => single((await devstack(config, 'api:start', { DEVSTACK_TRUSTED_PROXIES: testTrustedProxies })).code),
   },
   {
     name: 'pgtap',

@@ -62,9 +62,6 @@ export function requestContext(req: IncomingMessage, res: ServerResponse, path: 
 
 export const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
 
-/** GoTrue's own e-mail check is as loose: something@host.tld. */
-export const isEmail = (value: string) => /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(value)
-
 /** A string field of a JSON body ('' when absent or not a string). */
 export const stringField = (body: Record<string, unknown>, key: string): string => {
   const value = body[key]

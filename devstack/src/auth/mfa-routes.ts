@@ -86,7 +86,7 @@ async function callerFactor(auth: AuthService, caller: Caller, factorId: string)
 
 export async function challenge(auth: AuthService, ctx: RequestContext): Promise<void> {
   const caller = await requireMfaCaller(auth, ctx)
-  rateLimit(auth.limiters.factor, ctx)
+  rateLimit(auth.limiters.factorChallenge, ctx)
   const factor = await callerFactor(auth, caller, ctx.params.factorId!)
   if (factor.factor_type !== 'totp') throw unprocessable('mfa_verification_failed', 'Only TOTP factors are supported by the devstack')
   if (!auth.settings.mfa.totpVerify) throw unprocessable('mfa_totp_verify_not_enabled', 'MFA verification is disabled for TOTP')
@@ -113,7 +113,7 @@ function acceptTotp(auth: AuthService, factor: FactorRow, code: string): boolean
 
 export async function verifyFactor(auth: AuthService, ctx: RequestContext): Promise<void> {
   const caller = await requireMfaCaller(auth, ctx)
-  rateLimit(auth.limiters.factor, ctx)
+  rateLimit(auth.limiters.factorVerify, ctx)
   const factor = await callerFactor(auth, caller, ctx.params.factorId!)
   if (!auth.settings.mfa.totpVerify) throw unprocessable('mfa_totp_verify_not_enabled', 'MFA verification is disabled for TOTP')
   const body = await ctx.body()

@@ -3,7 +3,7 @@
 // is configured (the JWKS is then served at /auth/v1/.well-known/jwks.json).
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
-import { createLocalJWKSet, importJWK, jwtVerify, SignJWT, type JWK, type JWTPayload, type CryptoKey } from 'jose'
+import { createLocalJWKSet, decodeProtectedHeader, errors, importJWK, jwtVerify, SignJWT, type JWK, type JWTPayload, type CryptoKey } from 'jose'
 import { type DevstackConfig, tomlValue } from '../config.ts'
 
 export interface JwtKeys {
@@ -43,10 +43,16 @@ export async function loadJwtKeys(config: DevstackConfig): Promise<JwtKeys> {
     },
     signClaims,
     async verify(token) {
-      const [headerPart] = token.split('.')
-      const header = JSON.parse(Buffer.from(headerPart ?? '', 'base64url').toString('utf8') || '{}') as { alg?: string }
+      let header: { alg?: string }
+      try {
+        header = decodeProtectedHeader(token)
+      }
+      catch {
+        // Never the parser's own message: it may quote the garbage it was given.
+        throw new errors.JWSInvalid('Invalid Compact JWS')
+      }
       if (header.alg === 'HS256') return (await jwtVerify(token, secret, { algorithms: ['HS256'] })).payload
-      if (!localJwks) throw new Error(`unsupported signing algorithm ${header.alg}`)
+      if (!localJwks) throw new errors.JOSEAlgNotAllowed('"alg" (Algorithm) Header Parameter value not allowed')
       return (await jwtVerify(token, localJwks, { algorithms: ['RS256', 'ES256'] })).payload
     },
     jwks: { keys: publicJwks },
