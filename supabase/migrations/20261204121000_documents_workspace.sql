@@ -322,7 +322,7 @@ $$;
 comment on function public.record_document_check(uuid, text, text) is
   'Service role (verify-document): the SHA-256 and sniffed type of a finished upload. Passes it, or fails and soft-deletes it with reason object_missing, checksum_mismatch or content_type_mismatch. Returns passed/failed (or the state it already had).';
 
-create function public.pending_document_checks(max_count integer default 20)
+create function public.pending_document_checks(max_count integer default 20, document_ids uuid[] default null)
 returns table (document_id uuid, bucket text, path text, size_bytes bigint)
 language sql
 stable
@@ -332,10 +332,12 @@ as $$
   select d.id, 'documents'::text, d.storage_path, d.size_bytes
     from public.documents as d
    where d.content_check = 'pending'
+     and (pending_document_checks.document_ids is null or d.id = any (pending_document_checks.document_ids))
    order by d.uploaded_at
    limit greatest(least(coalesce(max_count, 20), 100), 1)
 $$;
-comment on function public.pending_document_checks(integer) is 'Service role: documents waiting for their content check (oldest first).';
+comment on function public.pending_document_checks(integer, uuid[]) is
+  'Service role: documents waiting for their content check (only those in document_ids when given), oldest first, at most 100.';
 
 -- Asks verify-document to check (the given documents, or whatever is pending). Never fails the
 -- caller: without the Vault secrets it warns, and the minute job asks again.
@@ -399,9 +401,9 @@ $$;
 comment on function private.retry_document_checks() is 'Every minute (pg_cron): asks verify-document again for checks pending over a minute.';
 select cron.schedule('portal-document-checks', '* * * * *', 'select private.retry_document_checks()');
 
-revoke execute on function public.record_document_check(uuid, text, text), public.pending_document_checks(integer)
+revoke execute on function public.record_document_check(uuid, text, text), public.pending_document_checks(integer, uuid[])
   from public, anon, authenticated;
-grant execute on function public.record_document_check(uuid, text, text), public.pending_document_checks(integer)
+grant execute on function public.record_document_check(uuid, text, text), public.pending_document_checks(integer, uuid[])
   to service_role;
 
 -- ---------------------------------------------------------------------------------------------
