@@ -27,13 +27,13 @@ export function isCovered(schema: string, table: string): boolean {
 
 export async function coveredTables(sql: postgres.Sql | postgres.TransactionSql): Promise<TableInfo[]> {
   const rows = await sql<Array<{ schema: string, table: string, relation: string, columns: string[], types: string[] }>>`
-    select n.nspname as schema, c.relname as table, c.oid::regclass::text as relation,
-           array_agg(a.attname::text order by a.attnum) as columns,
-           array_agg(format_type(a.atttypid, a.atttypmod) order by a.attnum) as types
+    select n.nspname as schema, c.relname as table, format('%I.%I', n.nspname, c.relname) as relation,
+           json_agg(a.attname::text order by a.attnum) as columns,
+           json_agg(format_type(a.atttypid, a.atttypmod) order by a.attnum) as types
       from pg_catalog.pg_class as c
       join pg_catalog.pg_namespace as n on n.oid = c.relnamespace
       join pg_catalog.pg_attribute as a on a.attrelid = c.oid and a.attnum > 0 and not a.attisdropped and a.attgenerated = ''
-     where c.relkind in ('r', 'p') and not c.relispartition and n.nspname = any (${coveredSchemas as unknown as string[]})
+     where c.relkind in ('r', 'p') and not c.relispartition and n.nspname = any (string_to_array(${coveredSchemas.join(',')}, ','))
      group by n.nspname, c.relname, c.oid
      order by n.nspname, c.relname`
   return rows.filter(row => isCovered(row.schema, row.table)).map(row => ({ ...row }))
@@ -72,6 +72,6 @@ export async function sequenceValues(sql: postgres.Sql | postgres.TransactionSql
   return await sql<SequenceValue[]>`
     select format('%I.%I', s.schemaname, s.sequencename) as sequence, s.last_value::text as value, s.last_value is not null as called
       from pg_catalog.pg_sequences as s
-     where s.schemaname = any (${coveredSchemas as unknown as string[]})
+     where s.schemaname = any (string_to_array(${coveredSchemas.join(',')}, ','))
      order by 1`
 }

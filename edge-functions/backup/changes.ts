@@ -66,8 +66,8 @@ export interface PeekRow {
   lsn: string
   action: 'B' | 'C' | 'I' | 'U' | 'D' | 'T'
   xid: number | null
-  schema: string | null
-  table: string | null
+  /** `schema.table`, quoted where SQL needs it (format('%I.%I')), as the catalog names it. */
+  relation: string | null
   columns: Record<string, string | null> | null
   identity: Record<string, string | null> | null
   pk: string[] | null
@@ -79,8 +79,6 @@ export interface ChangeSummary {
   /** Past the last transaction of the gap-free decided prefix, or null when nothing can be released. */
   advanceLsn: string | null
 }
-
-const quoteIdent = (name: string) => `"${name.replaceAll('"', '""')}"`
 
 /**
  * Turns peeked rows (commit order) into this run's changes, line by line. `covered` names the
@@ -105,7 +103,7 @@ export async function* selectChanges(
         continue
       }
       if (decision !== 'include') continue
-      const relation = `${quoteIdent(row.schema!)}.${quoteIdent(row.table!)}`
+      const relation = row.relation!
       if (!covered.has(relation)) continue
       const keyNames = row.pk ?? []
       const key = row.identity && Object.keys(row.identity).length > 0
@@ -147,7 +145,8 @@ export async function waitForFlush(sql: postgres.Sql, lsn: string): Promise<void
 export function peekChanges(sql: postgres.Sql, uptoLsn: string, batchSize = 1000): AsyncIterable<PeekRow[]> {
   const tables = coveredSchemas.map(schema => `${schema}.*`).join(',')
   return sql<PeekRow[]>`
-    select c.lsn::text as lsn, d->>'action' as action, (d->>'xid')::bigint as xid, d->>'schema' as schema, d->>'table' as "table",
+    select c.lsn::text as lsn, d->>'action' as action, (d->>'xid')::bigint as xid,
+           case when d ? 'table' then format('%I.%I', d->>'schema', d->>'table') end as relation,
            (select jsonb_object_agg(x->>'name', case when x->>'type' = 'bytea' then '\\x' || (x->>'value') else x->>'value' end)
               from jsonb_array_elements(d->'columns') as x) as columns,
            (select jsonb_object_agg(x->>'name', case when x->>'type' = 'bytea' then '\\x' || (x->>'value') else x->>'value' end)

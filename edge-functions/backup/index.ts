@@ -11,13 +11,18 @@ const env = (name: string) => Deno.env.get(name)
 const required = (name: string) => env(name) ?? (() => { throw new Error(`${name} is not set`) })()
 
 let sql: postgres.Sql | undefined
+const options = { prepare: false, fetch_types: false, onnotice: () => {} } as const
 
 Deno.serve(req => backup(req, (runId) => {
   // Its own pool: the run holds a lock session and a snapshot transaction while it writes state.
-  sql ??= postgres(required('SUPABASE_DB_URL'), { max: 4, idle_timeout: 20, prepare: false, onnotice: () => {} })
+  // fetch_types off: postgres.js 3.4 fetching array types on a connection opened while another
+  // one is inside a transaction left a statement of that transaction waiting forever (and with it
+  // off, sql.reserve() never resolves: the lock gets a one-connection pool of its own instead).
+  sql ??= postgres(required('SUPABASE_DB_URL'), { ...options, max: 4, idle_timeout: 20 })
   const database = sql
   return runBackup(runId, {
     sql: database,
+    lockSession: () => postgres(required('SUPABASE_DB_URL'), { ...options, max: 1, idle_timeout: 0 }),
     download: storageDownloader(required('SUPABASE_URL'), required('SUPABASE_SERVICE_ROLE_KEY')),
     target: async () => ({
       s3: new S3Client(parseTarget(await readVaultSecret(database, 'backup_target'))),

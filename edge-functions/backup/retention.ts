@@ -13,10 +13,10 @@ export async function prune(sql: postgres.Sql, s3: S3Client, at: Date = new Date
   const runs = [...new Set(rows.filter(row => !row.key).map(row => row.run_id))]
   if (keys.length > 0) {
     await s3.delete(keys)
-    await sql`update ops.backup_artefacts set state = 'deleted', deleted_at = now(), upload_id = null where key = any (${keys})`
+    await sql`update ops.backup_artefacts set state = 'deleted', deleted_at = now(), upload_id = null where key = any (string_to_array(${keys.join(',')}, ','))`
   }
   if (runs.length > 0) {
-    await sql`update ops.backup_runs set pruned_at = now() where id = any (${runs}) and pruned_at is null`
+    await sql`update ops.backup_runs set pruned_at = now() where id = any (string_to_array(${runs.join(',')}, ',')::uuid[]) and pruned_at is null`
   }
   return { runs: runs.length, artefacts: keys.length }
 }

@@ -9,7 +9,6 @@
 //   finish    one transaction: the file watermark moves, the run is marked succeeded; only then is
 //             the slot advanced and retention applied
 // Any error before `finish` fails the run and moves nothing: the next run covers the same changes.
-import { Readable } from 'node:stream'
 import type postgres from 'postgres'
 import { coveredTables, migrationVersion, schemaFingerprint, sequenceValues, tableChecksums, type TableInfo } from './catalog.ts'
 import { advanceSlot, type ChangeSummary, ensureSlot, parseSnapshot, peekChanges, selectChanges, type Snapshot, waitForFlush } from './changes.ts'
@@ -25,6 +24,8 @@ export interface BackupTarget { s3: S3Client, recipients: string[] }
 export interface BackupDeps {
   /** The direct database connection (role postgres); at least 4 connections. */
   sql: postgres.Sql
+  /** One more connection of its own, for the run's session lock (ended when the run ends). */
+  lockSession: () => postgres.Sql
   download: DownloadObject
   /** The bucket and the recipients, from Vault. */
   target: () => Promise<BackupTarget>
@@ -60,12 +61,17 @@ interface PreviousRun {
 
 interface Settings { full_every_seconds: number }
 
-const copyReadable = (stream: Readable) => Readable.toWeb(stream) as unknown as ReadableStream<Uint8Array>
+/** One row in COPY's text format: tab-separated, \\N for null, backslash escapes. */
+export function copyTextLine(values: Array<string | null>): string {
+  return values.map(value => (value === null ? '\\N' : value.replace(/[\\\n\r\t]/g, character => copyEscapes[character]!))).join('\t')
+}
+
+const copyEscapes: Record<string, string> = { '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' }
 
 /** Runs the queued run `runId` to its end; never throws (the outcome is also in ops.backup_runs). */
 export async function runBackup(runId: string, deps: BackupDeps): Promise<RunOutcome> {
   const { sql } = deps
-  const lock = await sql.reserve()
+  const lock = deps.lockSession()
   try {
     try {
       await lock`set lock_timeout = '30s'`
@@ -93,8 +99,7 @@ export async function runBackup(runId: string, deps: BackupDeps): Promise<RunOut
     }
   }
   finally {
-    await lock`select pg_advisory_unlock_all()`.catch(() => {})
-    lock.release()
+    await lock.end({ timeout: 5 }).catch(() => {})
   }
 }
 
@@ -215,13 +220,21 @@ class Run {
     })
   }
 
+  /**
+   * Each table in COPY's text format, read through a cursor (postgres.js's COPY stream can leave
+   * its connection paused, which hung the transaction's next statement): values as their type's
+   * output text, exactly what COPY would write, so the restore loads them with COPY FROM.
+   */
   private async copyTables(tx: postgres.TransactionSql, tables: TableInfo[]): Promise<void> {
     let index = 0
     for (const table of tables) {
       index++
-      const columns = table.columns.map(column => `"${column.replaceAll('"', '""')}"`).join(', ')
-      const stream = await tx.unsafe(`copy (select ${columns} from ${table.relation}) to stdout`).readable()
-      const stored = await this.store(artefactKeys.table(this.run.seq, this.run.id, index), 'table', copyReadable(stream))
+      const columns = table.columns.map(column => `"${column.replaceAll('"', '""')}"::text`).join(', ')
+      const rows = tx.unsafe(`select ${columns} from ${table.relation}`).values().cursor(1000) as AsyncIterable<Array<Array<string | null>>>
+      const lines = (async function* () {
+        for await (const batch of rows) yield batch.map(copyTextLine)
+      })()
+      const stored = await this.store(artefactKeys.table(this.run.seq, this.run.id, index), 'table', lineStream(lines))
       this.entries.push({ type: 'table', relation: table.relation, columns: table.columns, types: table.types, ...stored })
     }
   }
