@@ -59,9 +59,11 @@ export function lineStream(lines: AsyncIterable<string[]>): ReadableStream<Uint8
   const iterator = lines[Symbol.asyncIterator]()
   return new ReadableStream<Uint8Array>({
     async pull(controller) {
-      const next = await iterator.next()
-      if (next.done) controller.close()
-      else if (next.value.length > 0) controller.enqueue(encoder.encode(`${next.value.join('\n')}\n`))
+      for (;;) {
+        const next = await iterator.next()
+        if (next.done) return controller.close()
+        if (next.value.length > 0) return controller.enqueue(encoder.encode(`${next.value.join('\n')}\n`))
+      }
     },
     async cancel() {
       await iterator.return?.()

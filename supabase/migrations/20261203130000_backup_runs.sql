@@ -426,7 +426,8 @@ begin
           or settings.overdue_alerted_at < coalesce(last_success, settings.created_at)
           or settings.overdue_alerted_at < now() - interval '1 day') then
     perform private.mail_backup_admins('backup_overdue', jsonb_build_object(
-      'last_success_at', last_success, 'configured', private.backup_configured()));
+      'last_success_at', last_success, 'configured', private.backup_configured(),
+      'hours', round(extract(epoch from settings.alert_after) / 3600)));
     update ops.backup_settings set overdue_alerted_at = now();
   end if;
 end;
