@@ -144,16 +144,26 @@ async function openArtefact(s3: S3Client, identity: string, entry: { key: string
   catch (error) {
     throw new RestoreError('artefact_unreadable', `${entry.key} cannot be decrypted: ${error instanceof Error ? error.message : error}`)
   }
-  const guarded = plaintext.pipeThrough(new TransformStream<Uint8Array, Uint8Array>({
-    transform: (chunk, controller) => controller.enqueue(chunk),
-    flush: () => {
+  // age authenticates every 64 KiB chunk: a changed byte fails its chunk, a cut file its end.
+  const reader = plaintext.getReader()
+  return new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      let next: ReadableStreamReadResult<Uint8Array>
+      try {
+        next = await reader.read()
+      }
+      catch (error) {
+        return controller.error(new RestoreError('artefact_unreadable', `${entry.key} was changed or cut: ${error instanceof Error ? error.message : error}`))
+      }
+      if (!next.done) return controller.enqueue(next.value)
       const { bytes, sha256 } = cipher.result()
       if (sha256 !== entry.sha256 || bytes !== entry.bytes) {
-        throw new RestoreError('artefact_checksum_mismatch', `${entry.key}: SHA-256 ${sha256} (${bytes} bytes), the manifest says ${entry.sha256} (${entry.bytes} bytes)`)
+        return controller.error(new RestoreError('artefact_checksum_mismatch', `${entry.key}: SHA-256 ${sha256} (${bytes} bytes), the manifest says ${entry.sha256} (${entry.bytes} bytes)`))
       }
+      controller.close()
     },
-  }))
-  return guarded
+    cancel: reason => reader.cancel(reason),
+  })
 }
 
 const quote = (name: string) => `"${name.replaceAll('"', '""')}"`
@@ -387,8 +397,9 @@ async function restoreFiles(options: RestoreOptions, files: FileEntry[]): Promis
 
 export async function restore(options: RestoreOptions): Promise<RestoreReport> {
   const log = options.log ?? (() => {})
-  await assertEmptyTarget(options.sql)
+  // The bucket first: a broken chain stops the restore before the target is touched.
   const chain = await resolveChain(options.s3, options.identity, options.at, options.expectManifest)
+  await assertEmptyTarget(options.sql)
   const point = chain.at(-1)!
   const header: RunHeader = point.header
   log(`Point: run #${header.seq} (${header.kind}, snapshot ${header.snapshotAt}); chain of ${chain.length} manifest(s) from full copy #${chain[0]!.header.seq}, every link verified`)
