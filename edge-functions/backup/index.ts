@@ -8,7 +8,11 @@ import { parseRecipientSecret, parseTarget, timeBudgetMs } from './settings.ts'
 import { storageDownloader } from './storage-files.ts'
 
 const env = (name: string) => Deno.env.get(name)
-const required = (name: string) => env(name) ?? (() => { throw new Error(`${name} is not set`) })()
+function required(name: string): string {
+  const value = env(name)
+  if (!value) throw new Error(`${name} is not set`)
+  return value
+}
 
 let sql: postgres.Sql | undefined
 const options = { prepare: false, fetch_types: false, onnotice: () => {} } as const

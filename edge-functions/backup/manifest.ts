@@ -48,13 +48,13 @@ export interface RunHeader {
 
 export interface StoredArtefact { key: string, bytes: number, sha256: string }
 
-export type ManifestEntry =
-  | ({ type: 'table', relation: string, columns: string[], types: string[] } & StoredArtefact)
-  | ({ type: 'changes', transactions: number, changes: number } & StoredArtefact)
-  | { type: 'checksum', relation: string, rows: number, checksum: string }
-  | { type: 'sequence', sequence: string, value: string | null, called: boolean }
-  | ({ type: 'file', change: 'added', bucket: string, name: string, objectId: string, version: string, size: number, contentSha256: string } & StoredArtefact)
-  | { type: 'file', change: 'deleted' | 'unavailable', bucket: string, name: string, objectId: string, version: string }
+export type ManifestEntry
+  = | ({ type: 'table', relation: string, columns: string[], types: string[] } & StoredArtefact)
+    | ({ type: 'changes', transactions: number, changes: number } & StoredArtefact)
+    | { type: 'checksum', relation: string, rows: number, checksum: string }
+    | { type: 'sequence', sequence: string, value: string | null, called: boolean }
+    | ({ type: 'file', change: 'added', bucket: string, name: string, objectId: string, version: string, size: number, contentSha256: string } & StoredArtefact)
+    | { type: 'file', change: 'deleted' | 'unavailable', bucket: string, name: string, objectId: string, version: string }
 
 export interface ManifestEnd { type: 'end', entries: number }
 

@@ -178,11 +178,16 @@ class Run {
       const tables = await coveredTables(tx)
       const fingerprint = await schemaFingerprint(tables)
       const version = await migrationVersion(tx)
-      const fullReason = !previous ? 'first'
-        : slotCreated ? 'slot'
-          : previous.migration_version !== version ? 'migration'
-            : previous.schema_fingerprint !== fingerprint ? 'schema'
-              : view!.at.getTime() - previous.base_snapshot_at.getTime() >= settings.full_every_seconds * 1000 ? 'interval'
+      const fullReason = !previous
+        ? 'first'
+        : slotCreated
+          ? 'slot'
+          : previous.migration_version !== version
+            ? 'migration'
+            : previous.schema_fingerprint !== fingerprint
+              ? 'schema'
+              : view!.at.getTime() - previous.base_snapshot_at.getTime() >= settings.full_every_seconds * 1000
+                ? 'interval'
                 : null
       const kind = fullReason ? 'full' : 'incremental'
       const [wal] = await tx<Array<{ lsn: string }>>`select pg_current_wal_insert_lsn()::text as lsn`

@@ -14,6 +14,8 @@ export const knownCodes = new Set([
   'email_factor_not_enrolled', 'mfa_required', 'session_required', 'login_throttled', 'forbidden',
   'invitation_not_found', 'invitation_expired', 'invitation_revoked', 'invitation_already_accepted',
   'invitation_email_mismatch', 'invalid_email', 'client_not_found', 'already_member', 'user_not_found',
+  // backups (Verwaltung → Sicherungen)
+  'backup_not_configured', 'invalid_status',
 ])
 
 /** Codes that only tell the user something exists: shown as a wrong-credentials message. */

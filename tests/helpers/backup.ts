@@ -44,8 +44,17 @@ export async function unconfigureBackups(sql: postgres.Sql): Promise<void> {
 }
 
 export interface RunRow {
-  id: string, seq: number, status: string, kind: string | null, step: string | null, error_code: string | null,
-  error_message: string | null, db_changes: number | null, files_added: number | null, manifest_sha256: string | null, bytes: number
+  id: string
+  seq: number
+  status: string
+  kind: string | null
+  step: string | null
+  error_code: string | null
+  error_message: string | null
+  db_changes: number | null
+  files_added: number | null
+  manifest_sha256: string | null
+  bytes: number
 }
 
 export async function requestRun(sql: postgres.Sql): Promise<string> {

@@ -8,9 +8,8 @@ import { createHash, randomBytes, randomUUID } from 'node:crypto'
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { dbUrl } from '../../devstack/src/config.ts'
+import { dbUrl, loadConfig } from '../../devstack/src/config.ts'
 import { runningApi } from '../../devstack/src/lifecycle.ts'
-import { loadConfig } from '../../devstack/src/config.ts'
 import { type S3Server, startS3Server } from '../../scripts/s3-server.ts'
 import { backupKeys, type BackupKeys, backUp, configureBackups, requestRun, restoreInto, type Restored, unconfigureBackups, waitForRun } from '../helpers/backup.ts'
 import { closePortal, enrolTotp, newClient, newMatter, staffMember, uploadDocument, type UploadedDocument } from '../helpers/portal.ts'
@@ -186,7 +185,7 @@ describe('backup and restore drill', () => {
     const slotBefore = await slotPosition()
     const watermarkBefore = await watermark()
     const id = await requestRun(sql())
-    await waitForRun(sql(), id, run => run.step === 'files' || run.status !== 'running' && run.status !== 'queued')
+    await waitForRun(sql(), id, run => run.step === 'files' || (run.status !== 'running' && run.status !== 'queued'))
     await server.stop('SIGKILL')
     const failed = await waitForRun(sql(), id)
     expect(failed.status).toBe('failed')

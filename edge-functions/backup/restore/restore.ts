@@ -421,4 +421,3 @@ export async function restore(options: RestoreOptions): Promise<RestoreReport> {
     missingFiles: missing,
   }
 }
-
