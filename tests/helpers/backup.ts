@@ -89,6 +89,7 @@ export interface Restored { code: number, output: string, config: DevstackConfig
 export interface RestoreReportJson {
   point: { seq: number, kind: string, manifestSha256: string }
   tables: Array<{ relation: string, rows: number, checksum: string }>
+  outsideMigrations: string[]
   files: Array<{ bucket: string, name: string, objectId: string, version: string, bytes: number, sha256: string }>
   missingFiles: Array<{ objectId: string }>
 }

@@ -62,6 +62,10 @@ try {
   console.log(`Manifest SHA-256 ${report.point.manifestSha256}`)
   console.log(`\nTables (${report.tables.length}, every checksum equal to the source's):`)
   for (const table of report.tables) console.log(`  ${table.relation.padEnd(48)} ${String(table.rows).padStart(9)} rows  ${table.checksum}`)
+  if (report.outsideMigrations.length > 0) {
+    console.log(`\nNot created by any migration, made from the backup's names and types with RLS on, no policies and no grants (${report.outsideMigrations.length}):`)
+    for (const name of report.outsideMigrations) console.log(`  ${name}`)
+  }
   const total = report.files.reduce((sum, file) => sum + file.bytes, 0)
   console.log(`\nFiles (${report.files.length}, ${bytes(total)}, every SHA-256 equal to the source's):`)
   for (const file of report.files) console.log(`  ${file.sha256}  ${String(file.bytes).padStart(10)}  ${file.bucket}/${file.name}`)

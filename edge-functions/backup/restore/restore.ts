@@ -38,6 +38,8 @@ export interface RestoreReport {
   point: { seq: number, id: string, kind: string, snapshotAt: string, migrationVersion: string, manifestSha256: string }
   chain: Array<{ seq: number, kind: string, manifestSha256: string }>
   tables: Array<{ relation: string, rows: number, checksum: string }>
+  /** Tables, columns and sequences no migration creates, made from the backup's names and types. */
+  outsideMigrations: string[]
   files: Array<{ bucket: string, name: string, objectId: string, version: string, bytes: number, sha256: string }>
   missingFiles: Array<{ bucket: string, name: string, objectId: string, version: string }>
 }
@@ -278,23 +280,69 @@ async function applyMigrations(sql: postgres.Sql, full: LoadedManifest, options:
   options.log?.(`Schema: ${migrations.length} migrations applied (up to ${full.header.migrationVersion})`)
 }
 
-async function restoreDatabase(sql: postgres.Sql, chain: LoadedManifest[], options: RestoreOptions): Promise<RestoreReport['tables']> {
+/**
+ * What the backup holds but no migration creates (a table made by hand on the server, a test's
+ * fixture): made from the manifest's names and types so that no row is lost, and locked (row level
+ * security on, no policies, nothing granted to the API roles) until a migration gives it back its
+ * constraints, policies and grants.
+ */
+async function recreateOutsideMigrations(sql: postgres.Sql, full: LoadedManifest, point: LoadedManifest): Promise<string[]> {
+  const created: string[] = []
+  const statements: string[] = []
+  try {
+    await sql.begin(async (tx) => {
+      const exists = async (relation: string) => (await tx<Array<{ found: boolean }>>`select to_regclass(${relation}) is not null as found`)[0]!.found
+      for (const entry of full.entries) {
+        if (entry.type !== 'table') continue
+        const definitions = entry.columns.map((name, index) => `${quote(name)} ${entry.types[index]}`)
+        if (!(await exists(entry.relation))) {
+          statements.push(`create table ${entry.relation} (${definitions.join(', ')})`,
+            `alter table ${entry.relation} enable row level security`,
+            `revoke all on ${entry.relation} from public, anon, authenticated`)
+          created.push(entry.relation)
+          continue
+        }
+        const { columns } = await targetColumns(tx, entry.relation)
+        const missing = entry.columns.flatMap((name, index) => (columns.has(name) ? [] : [{ name, definition: definitions[index]! }]))
+        if (missing.length === 0) continue
+        statements.push(`alter table ${entry.relation} ${missing.map(column => `add column ${column.definition}`).join(', ')}`)
+        created.push(...missing.map(column => `${entry.relation}.${quote(column.name)}`))
+      }
+      for (const entry of point.entries) {
+        if (entry.type !== 'sequence' || (await exists(entry.sequence))) continue
+        statements.push(`create sequence ${entry.sequence}`, `revoke all on sequence ${entry.sequence} from public, anon, authenticated`)
+        created.push(entry.sequence)
+      }
+      // Owned by postgres, like everything the migrations create.
+      await tx`set local role postgres`
+      for (const statement of statements) await tx.unsafe(statement)
+    })
+  }
+  catch (error) {
+    throw new RestoreError('restore_schema_failed', `What the backup holds outside the migrations cannot be created: ${error instanceof Error ? error.message : error}`)
+  }
+  return created
+}
+
+async function restoreDatabase(sql: postgres.Sql, chain: LoadedManifest[], options: RestoreOptions): Promise<Pick<RestoreReport, 'tables' | 'outsideMigrations'>> {
   const log = options.log ?? (() => {})
   const [full, ...incrementals] = chain as [LoadedManifest, ...LoadedManifest[]]
   const point = chain.at(-1)!
   await applyMigrations(sql, full, options)
-  return await sql.begin(async (tx) => {
+  const outsideMigrations = await recreateOutsideMigrations(sql, full, point)
+  if (outsideMigrations.length > 0) log(`Not created by any migration, made from the backup (RLS on, no policies, no grants): ${outsideMigrations.join(', ')}`)
+  const tables = await sql.begin(async (tx) => {
     // No triggers (mails, broadcasts, audit rules) and no foreign-key checks while the data arrives.
     await tx`set local session_replication_role = replica`
-    const tables = full.entries.flatMap(entry => (entry.type === 'table' && entry.relation !== 'supabase_migrations.schema_migrations' ? [entry] : []))
+    const copies = full.entries.flatMap(entry => (entry.type === 'table' && entry.relation !== 'supabase_migrations.schema_migrations' ? [entry] : []))
     // What the migrations inserted (buckets, settings) makes way for the backup's rows; cascade
     // reaches only ops.backup_* (empty here), whose foreign keys point into the restored tables.
-    await tx.unsafe(`truncate ${tables.map(table => table.relation).join(', ')} cascade`)
-    for (const table of tables) {
+    await tx.unsafe(`truncate ${copies.map(table => table.relation).join(', ')} cascade`)
+    for (const table of copies) {
       const input = await tx.unsafe(`copy ${table.relation} (${table.columns.map(quote).join(', ')}) from stdin`).writable()
       await (await openArtefact(options.s3, options.identity, table)).pipeTo(Writable.toWeb(input))
     }
-    log(`Full copy #${full.header.seq}: ${tables.length} tables loaded`)
+    log(`Full copy #${full.header.seq}: ${copies.length} tables loaded`)
     for (const run of incrementals) {
       const changes = run.entries.find(entry => entry.type === 'changes')
       log(`Incremental #${run.header.seq}:`)
@@ -315,6 +363,7 @@ async function restoreDatabase(sql: postgres.Sql, chain: LoadedManifest[], optio
     if (mismatches.length > 0) throw new RestoreError('restore_checksum_mismatch', `Restored tables differ from the source at run #${point.header.seq}; nothing was kept:\n  ${mismatches.join('\n  ')}`)
     return report
   })
+  return { tables, outsideMigrations }
 }
 
 /** Sequences as recorded, and never behind a column they feed (nextval after a restore never collides). */
@@ -403,7 +452,7 @@ export async function restore(options: RestoreOptions): Promise<RestoreReport> {
   const point = chain.at(-1)!
   const header: RunHeader = point.header
   log(`Point: run #${header.seq} (${header.kind}, snapshot ${header.snapshotAt}); chain of ${chain.length} manifest(s) from full copy #${chain[0]!.header.seq}, every link verified`)
-  const tables = await restoreDatabase(options.sql, chain, options)
+  const { tables, outsideMigrations } = await restoreDatabase(options.sql, chain, options)
   const { files, missing } = filesAtPoint(chain)
   const restoredFiles = await restoreFiles(options, files)
   // Every object row of the restored database must have its file (or be named as missing).
@@ -417,6 +466,7 @@ export async function restore(options: RestoreOptions): Promise<RestoreReport> {
     point: { seq: header.seq, id: header.id, kind: header.kind, snapshotAt: header.snapshotAt, migrationVersion: header.migrationVersion, manifestSha256: point.sha256 },
     chain: chain.map(manifest => ({ seq: manifest.header.seq, kind: manifest.header.kind, manifestSha256: manifest.sha256 })),
     tables,
+    outsideMigrations,
     files: restoredFiles,
     missingFiles: missing,
   }
