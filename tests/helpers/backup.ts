@@ -2,12 +2,13 @@
 // secrets the backup function reads, runs started the way pg_cron and the Verwaltung start them
 // (private.request_backup → net.http_post → the backup function), and restores into an empty
 // devstack instance through the same script `make restore` runs.
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { generateX25519Identity, identityToRecipient } from 'age-encryption'
 import type postgres from 'postgres'
 import { dbUrl, type DevstackConfig } from '../../devstack/src/config.ts'
+import { runningApi } from '../../devstack/src/lifecycle.ts'
 import { prepareEmptyInstance, restoreInstance, runRestore } from '../../scripts/restore.ts'
 import type { S3Server } from '../../scripts/s3-server.ts'
 
@@ -55,6 +56,8 @@ export interface RunRow {
   files_added: number | null
   manifest_sha256: string | null
   bytes: number
+  /** From start to end, while it ran or once it ended. */
+  seconds: number | null
 }
 
 export async function requestRun(sql: postgres.Sql): Promise<string> {
@@ -64,7 +67,8 @@ export async function requestRun(sql: postgres.Sql): Promise<string> {
 
 export async function runRow(sql: postgres.Sql, id: string): Promise<RunRow> {
   const [row] = await sql<RunRow[]>`
-    select id::text, seq::int, status, kind, step, error_code, error_message, db_changes::int, files_added, manifest_sha256, bytes::int
+    select id::text, seq::int, status, kind, step, error_code, error_message, db_changes::int, files_added, manifest_sha256, bytes::float8 as bytes,
+           extract(epoch from coalesce(finished_at, clock_timestamp()) - started_at)::float8 as seconds
       from ops.backup_runs where id = ${id}`
   return row!
 }
@@ -82,6 +86,34 @@ export async function waitForRun(sql: postgres.Sql, id: string, until: (run: Run
 /** Requests a run and waits for its end. */
 export async function backUp(sql: postgres.Sql): Promise<RunRow> {
   return await waitForRun(sql, await requestRun(sql))
+}
+
+/** Requests a run and follows the continuations of runs that used up their time budget, to the end. */
+export async function backUpToEnd(sql: postgres.Sql, timeoutMs: number): Promise<RunRow[]> {
+  const runs = [await waitForRun(sql, await requestRun(sql), undefined, timeoutMs)]
+  while (runs.at(-1)!.status === 'incomplete') {
+    const [next] = await sql<Array<{ id: string }>>`
+      select id::text from ops.backup_runs where trigger = 'continuation' and seq > ${runs.at(-1)!.seq} order by seq limit 1`
+    if (!next) throw new Error(`backup run ${runs.at(-1)!.seq} ended incomplete without a continuation`)
+    runs.push(await waitForRun(sql, next.id, undefined, timeoutMs))
+  }
+  return runs
+}
+
+/** The backup function's worker process (a child of the instance's API), by its pid. */
+export function backupWorkerPid(config: DevstackConfig): number | null {
+  const api = runningApi(config)?.pid
+  for (const entry of readdirSync('/proc').filter(name => /^\d+$/.test(name))) {
+    try {
+      const parent = Number(readFileSync(`/proc/${entry}/stat`, 'utf8').replace(/^.*\) /, '').split(' ')[1])
+      const command = readFileSync(`/proc/${entry}/cmdline`, 'utf8')
+      if (parent === api && command.includes('edge-functions/backup/index.ts')) return Number(entry)
+    }
+    catch {
+      // the process ended meanwhile
+    }
+  }
+  return null
 }
 
 export interface Restored { code: number, output: string, config: DevstackConfig, report: RestoreReportJson | null }
@@ -105,7 +137,7 @@ export async function restoreInto(root: string, instance: string, keys: BackupKe
   ], { quiet: true })
   let report: RestoreReportJson | null = null
   try {
-    report = JSON.parse((await import('node:fs')).readFileSync(reportFile, 'utf8')) as RestoreReportJson
+    report = JSON.parse(readFileSync(reportFile, 'utf8')) as RestoreReportJson
   }
   catch {
     // no report: the restore failed

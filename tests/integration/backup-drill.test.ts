@@ -9,9 +9,8 @@ import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { dbUrl, loadConfig } from '../../devstack/src/config.ts'
-import { runningApi } from '../../devstack/src/lifecycle.ts'
 import { type S3Server, startS3Server } from '../../scripts/s3-server.ts'
-import { backupKeys, type BackupKeys, backUp, configureBackups, requestRun, restoreInto, type Restored, unconfigureBackups, waitForRun } from '../helpers/backup.ts'
+import { backupKeys, type BackupKeys, backUp, backupWorkerPid, configureBackups, requestRun, restoreInto, type Restored, unconfigureBackups, waitForRun } from '../helpers/backup.ts'
 import { restFixture } from '../helpers/fixtures.ts'
 import { closePortal, enrolTotp, newClient, newMatter, staffMember, uploadDocument, type UploadedDocument } from '../helpers/portal.ts'
 import { db, serviceClient } from '../helpers/personas.ts'
@@ -73,22 +72,6 @@ const restoredFileSha = (result: Restored, bucketId: string, name: string) => {
   const file = result.report!.files.find(entry => entry.bucket === bucketId && entry.name === name)
   if (!file) return null
   return sha256(readFileSync(join(result.config.storageDir, bucketId, name, file.version)))
-}
-
-/** The backup function's worker process (a child of the test instance's API), by its pid. */
-function backupWorkerPid(): number | null {
-  const api = runningApi(source)?.pid
-  for (const entry of readdirSync('/proc').filter(name => /^\d+$/.test(name))) {
-    try {
-      const parent = Number(readFileSync(`/proc/${entry}/stat`, 'utf8').replace(/^.*\) /, '').split(' ')[1])
-      const command = readFileSync(`/proc/${entry}/cmdline`, 'utf8')
-      if (parent === api && command.includes('edge-functions/backup/index.ts')) return Number(entry)
-    }
-    catch {
-      // the process ended meanwhile
-    }
-  }
-  return null
 }
 
 describe('backup and restore drill', () => {
@@ -216,7 +199,7 @@ describe('backup and restore drill', () => {
     const watermarkBefore = await watermark()
     const id = await requestRun(sql())
     await waitForRun(sql(), id, run => run.step === 'files')
-    const pid = backupWorkerPid()
+    const pid = backupWorkerPid(source)
     expect(pid).not.toBeNull()
     process.kill(pid!, 'SIGKILL')
     // The watch job (every 5 minutes) finds the run's lock free; called here instead of waiting.
