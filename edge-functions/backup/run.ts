@@ -120,6 +120,27 @@ async function claim(sql: postgres.Sql, runId: string): Promise<RunRow | null> {
   return run ?? null
 }
 
+/**
+ * The largest V8 heap + external (ArrayBuffer) memory seen while a run works, sampled every 250 ms:
+ * what the edge runtime's memory limit counts (the process's resident size also holds Deno itself).
+ */
+export function memorySampler(): { peak: () => number, stop: () => void } {
+  let peak = 0
+  const sample = () => {
+    const usage = Deno.memoryUsage()
+    peak = Math.max(peak, usage.heapUsed + usage.external)
+  }
+  sample()
+  const timer = setInterval(sample, 250)
+  return {
+    peak: () => {
+      sample()
+      return peak
+    },
+    stop: () => clearInterval(timer),
+  }
+}
+
 class Run {
   private readonly startedAt = Date.now()
   private bytes = 0
@@ -134,6 +155,16 @@ class Run {
   }
 
   async execute(): Promise<void> {
+    const memory = memorySampler()
+    try {
+      await this.steps(memory)
+    }
+    finally {
+      memory.stop()
+    }
+  }
+
+  private async steps(memory: ReturnType<typeof memorySampler>): Promise<void> {
     const sql = this.sql
     await this.cleanUpLeftovers()
     const [previous] = await sql<PreviousRun[]>`
@@ -151,7 +182,7 @@ class Run {
     await this.storeFiles()
     await this.step('manifest')
     const manifest = await this.writeManifest(snapshot.header)
-    await this.finish(snapshot.header, manifest)
+    await this.finish(snapshot.header, manifest, memory.peak())
     if (this.summary.advanceLsn) await advanceSlot(sql, this.summary.advanceLsn).catch(error => console.error('backup: advancing the slot failed:', error))
     await prune(sql, this.target.s3).catch(error => console.error('backup: retention failed:', error))
   }
@@ -367,7 +398,7 @@ class Run {
     return await this.store(artefactKeys.manifest(this.run.seq, this.run.id), 'manifest', lineStream(lines))
   }
 
-  private async finish(header: RunHeader, manifest: StoredArtefact): Promise<void> {
+  private async finish(header: RunHeader, manifest: StoredArtefact, peakMemory: number): Promise<void> {
     const runId = this.run.id
     const seq = this.run.seq
     await this.sql.begin(async (tx) => {
@@ -394,6 +425,7 @@ class Run {
                files_deleted = (select count(*) from ops.backup_run_files as f where f.run_id = r.id and f.change = 'deleted'),
                files_unavailable = (select count(*) from ops.backup_run_files as f where f.run_id = r.id and f.state = 'unavailable'),
                advance_lsn = ${this.summary.advanceLsn}, manifest_key = ${manifest.key}, manifest_sha256 = ${manifest.sha256},
+               peak_memory_bytes = ${Math.round(peakMemory)},
                stored_bytes = (select coalesce(sum(a.bytes), 0) from ops.backup_artefacts as a where a.state = 'stored')
          where r.id = ${runId}`
       await tx`delete from ops.backup_run_files where run_id = ${runId}`

@@ -58,6 +58,8 @@ export interface RunRow {
   bytes: number
   /** From start to end, while it ran or once it ended. */
   seconds: number | null
+  /** The function's peak heap + external memory (successful runs). */
+  peak_memory_bytes: number | null
 }
 
 export async function requestRun(sql: postgres.Sql): Promise<string> {
@@ -68,7 +70,7 @@ export async function requestRun(sql: postgres.Sql): Promise<string> {
 export async function runRow(sql: postgres.Sql, id: string): Promise<RunRow> {
   const [row] = await sql<RunRow[]>`
     select id::text, seq::int, status, kind, step, error_code, error_message, db_changes::int, files_added, manifest_sha256, bytes::float8 as bytes,
-           extract(epoch from coalesce(finished_at, clock_timestamp()) - started_at)::float8 as seconds
+           extract(epoch from coalesce(finished_at, clock_timestamp()) - started_at)::float8 as seconds, peak_memory_bytes::float8 as peak_memory_bytes
       from ops.backup_runs where id = ${id}`
   return row!
 }
