@@ -6,7 +6,7 @@
 // memory of the function's worker process (the edge runtime allows 256 MB and 400 s).
 // Runs its own devstack instances (ports + 4000, the restore + 4500), stopped and deleted after.
 //
-//   make bench-backup (node bench/backup/run.ts)   writes bench/results/backup.json (about 15 minutes)
+//   make bench-backup (node bench/backup/run.ts)   writes bench/results/backup.json (about 6 minutes)
 //   node bench/backup/run.ts --smoke [--instance test]
 //     a handful of rows and files, on the running instance given (make test) or its own; asserts
 //     only that the restored point lost nothing (the restore checks every table and file itself)
