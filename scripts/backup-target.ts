@@ -2,7 +2,7 @@
 // server (s3rver, port 54330 + offset, objects in .data/dev/s3/) with the bucket portal-backup, an
 // age key pair (private key in .data/dev/backup-identity.txt: on a real server it would never be
 // there) and the two Vault secrets the backup function reads. `--stop` stops the S3 server.
-import { existsSync, writeFileSync } from 'node:fs'
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { generateX25519Identity, identityToRecipient } from 'age-encryption'
 import postgres from 'postgres'
@@ -33,7 +33,7 @@ if (!existsSync(identityFile)) {
   const identity = await generateX25519Identity()
   writeFileSync(identityFile, `# local development only: in production this key lives offline with the lawyer\n# public key: ${await identityToRecipient(identity)}\n${identity}\n`, { mode: 0o600 })
 }
-const identity = (await import('node:fs')).readFileSync(identityFile, 'utf8').split('\n').find(line => line.startsWith('AGE-SECRET-KEY-1'))!
+const identity = readFileSync(identityFile, 'utf8').split('\n').find(line => line.startsWith('AGE-SECRET-KEY-1'))!
 const recipient = await identityToRecipient(identity)
 
 const sql = postgres(dbUrl(config), { max: 1, onnotice: () => {} })

@@ -38,6 +38,11 @@ async function watermark(): Promise<string> {
   return row!.files
 }
 
+/** Where the slot and the file watermark stand: a failed run must leave both where they were. */
+async function positions(): Promise<{ slot: string | null, files: string }> {
+  return { slot: await slotPosition(), files: await watermark() }
+}
+
 function bucketFiles(): string[] {
   const found: string[] = []
   const walk = (dir: string) => {
@@ -72,6 +77,15 @@ const restoredFileSha = (result: Restored, bucketId: string, name: string) => {
   const file = result.report!.files.find(entry => entry.bucket === bucketId && entry.name === name)
   if (!file) return null
   return sha256(readFileSync(join(result.config.storageDir, bucketId, name, file.version)))
+}
+
+/** The next run succeeds and its point restores `file` intact: the failed run lost nothing. */
+async function nextRunCatchesUp(file: UploadedDocument): Promise<void> {
+  const next = await backUp(sql())
+  expect(next.status).toBe('succeeded')
+  const latest = await restored('latest')
+  expect(latest.code, latest.output).toBe(0)
+  expect(restoredFileSha(latest, 'documents', file.path)).toBe(sha256(file.bytes))
 }
 
 describe('backup and restore drill', () => {
@@ -174,29 +188,22 @@ describe('backup and restore drill', () => {
 
   it('a run whose S3 server stops mid-upload fails, moves neither slot nor watermark, and the next run catches up', async () => {
     const big = await uploadDocument(admin, matter, 'Akte-gross.txt', `${marker}${randomBytes(12 * 1024 * 1024).toString('base64')}`)
-    const slotBefore = await slotPosition()
-    const watermarkBefore = await watermark()
+    const before = await positions()
     const id = await requestRun(sql())
     await waitForRun(sql(), id, run => run.step === 'files' || (run.status !== 'running' && run.status !== 'queued'))
     await server.stop('SIGKILL')
     const failed = await waitForRun(sql(), id)
     expect(failed.status).toBe('failed')
     expect(['upload_failed', 's3_request_failed', 'upload_verification_failed']).toContain(failed.error_code)
-    expect(await slotPosition()).toBe(slotBefore)
-    expect(await watermark()).toBe(watermarkBefore)
+    expect(await positions()).toEqual(before)
 
     server = await startS3Server(root, s3Dir, { port: server.port, buckets: [bucket] })
-    const next = await backUp(sql())
-    expect(next.status).toBe('succeeded')
-    const latest = await restored('latest')
-    expect(latest.code, latest.output).toBe(0)
-    expect(restoredFileSha(latest, 'documents', big.path)).toBe(sha256(big.bytes))
+    await nextRunCatchesUp(big)
   }, 180_000)
 
   it('the function killed with SIGKILL mid-run leaves the run interrupted, slot and watermark unmoved, and the next run succeeds', async () => {
     const big = await uploadDocument(admin, matter, 'Akte-noch-groesser.txt', `${marker}${randomBytes(12 * 1024 * 1024).toString('base64')}`)
-    const slotBefore = await slotPosition()
-    const watermarkBefore = await watermark()
+    const before = await positions()
     const id = await requestRun(sql())
     await waitForRun(sql(), id, run => run.step === 'files')
     const pid = backupWorkerPid(source)
@@ -207,14 +214,9 @@ describe('backup and restore drill', () => {
       await sql()`select private.watch_backups()`
       return (await sql()<Array<{ status: string, error_code: string }>>`select status, error_code from ops.backup_runs where id = ${id}`)[0]
     }, { timeout: 15_000 }).toEqual({ status: 'failed', error_code: 'interrupted' })
-    expect(await slotPosition()).toBe(slotBefore)
-    expect(await watermark()).toBe(watermarkBefore)
+    expect(await positions()).toEqual(before)
 
-    const next = await backUp(sql())
-    expect(next.status).toBe('succeeded')
-    const latest = await restored('latest')
-    expect(latest.code, latest.output).toBe(0)
-    expect(restoredFileSha(latest, 'documents', big.path)).toBe(sha256(big.bytes))
+    await nextRunCatchesUp(big)
   }, 180_000)
 
   it('a tampered artefact or manifest stops the restore with a clear error', async () => {
