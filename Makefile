@@ -92,8 +92,8 @@ restore: deps
 		$(if $(DB_URL),--db-url "$(DB_URL)") $(if $(STORAGE_DIR),--storage-dir "$(STORAGE_DIR)")
 
 restore-stop: deps
-	@DEVSTACK_INSTANCE=restore DEVSTACK_PORT_OFFSET=$$(( $${DEVSTACK_PORT_OFFSET:-0} + 2000 )) $(DEVSTACK) stop
+	@DEVSTACK_INSTANCE=restore DEVSTACK_PORT_OFFSET=$$(( $${DEVSTACK_PORT_OFFSET:-0} + 2100 )) $(DEVSTACK) stop
 
-# Its own devstack instances (ports + 4000 and + 4500): 1 GB of documents, 1,000,000 messages.
+# Its own devstack instances (ports + 4100 and + 4500): 1 GB of documents, 1,000,000 messages.
 bench-backup: deps
 	@node bench/backup/run.ts

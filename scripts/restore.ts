@@ -1,5 +1,5 @@
 // `make restore`: restores a backup point into an empty instance and starts the restored portal.
-// Without DB_URL the target is the devstack instance `restore` (ports + 2000, data in
+// Without DB_URL the target is the devstack instance `restore` (ports + 2100, data in
 // .data/restore/, replaced on every run): a fresh cluster with the platform schema only, as a new
 // Supabase would have. With DB_URL (a superuser connection) and STORAGE_DIR it restores into any
 // empty self-hosted Supabase. The restore itself is edge-functions/backup/restore/ (Deno).
@@ -17,8 +17,11 @@ import { denoBinary, denoEnvironment } from '../devstack/src/functions/deno-env.
 import { startApiInBackground, startAppInBackground, stopApi, stopApp } from '../devstack/src/lifecycle.ts'
 import { runStreaming } from '../tests/helpers/command.ts'
 
-/** The devstack instance a restore goes to, ports shifted past dev (+0) and test (+1000). */
-export function restoreInstance(name = 'restore', extraOffset = 2000): DevstackConfig {
+/**
+ * The devstack instance a restore goes to, ports shifted past dev (+0) and test (+1000) to an odd
+ * hundred: checkouts side by side use offsets in steps of 200, so even hundreds are theirs.
+ */
+export function restoreInstance(name = 'restore', extraOffset = 2100): DevstackConfig {
   const offset = Number(process.env.DEVSTACK_PORT_OFFSET || 0) + extraOffset
   return loadConfig({ ...process.env, DEVSTACK_INSTANCE: name, DEVSTACK_PORT_OFFSET: String(offset) })
 }

@@ -4,7 +4,7 @@
 // documents and a day's worth of message changes, then a restore of that point into an empty
 // instance (the RTO). Measured: seconds, throughput, the share of the 2-hour window, and the peak
 // memory of the function's worker process (the edge runtime allows 256 MB and 400 s).
-// Runs its own devstack instances (ports + 4000, the restore + 4500), stopped and deleted after.
+// Runs its own devstack instances (ports + 4100, the restore + 4500), stopped and deleted after.
 //
 //   make bench-backup (node bench/backup/run.ts)   writes bench/results/backup.json (about 6 minutes)
 //   node bench/backup/run.ts --smoke [--instance test]
@@ -43,11 +43,11 @@ const sizes = values.smoke ? smokeSizes : fullSizes
 const ownInstance = !values.instance
 const baseOffset = Number(process.env.DEVSTACK_PORT_OFFSET || 0)
 const env = ownInstance
-  ? { ...process.env, DEVSTACK_INSTANCE: 'bench-backup', DEVSTACK_PORT_OFFSET: String(baseOffset + 4000) }
+  ? { ...process.env, DEVSTACK_INSTANCE: 'bench-backup', DEVSTACK_PORT_OFFSET: String(baseOffset + 4100) }
   : { ...process.env, DEVSTACK_INSTANCE: values.instance }
 const config = loadConfig(env)
-// Past the instance's own ports: + 4500 for the bench's instance, + 1500 (as the drill's) for test.
-const restoreOffset = config.portOffset - baseOffset + 500
+// Odd hundreds: other checkouts' instances sit at even ones (offsets in steps of 200, test + 1000).
+const restoreOffset = ownInstance ? 4500 : 1500
 const round = (value: number, digits = 1) => Math.round(value * 10 ** digits) / 10 ** digits
 const mib = (bytes: number) => round(bytes / 1024 / 1024)
 
