@@ -16,7 +16,8 @@ select set_eq(
         'invite_to_matter', 'invite_to_client', 'invite_staff', 'accept_invitation', 'revoke_invitation',
         'start_conversation', 'open_ticket', 'set_ticket_status', 'read_internal_notes',
         'create_document_upload', 'complete_document_upload', 'release_document', 'delete_document',
-        'document_download_url', 'list_audit_events', 'reset_user_factors', 'can_reset_factors'],
+        'document_download_url', 'list_audit_events', 'reset_user_factors', 'can_reset_factors',
+        'backup_overview', 'list_backup_runs', 'backup_size_history', 'request_backup'],
   'authenticated can execute exactly the portal RPCs in public');
 
 select ok(
