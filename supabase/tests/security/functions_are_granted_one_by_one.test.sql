@@ -17,6 +17,7 @@ select set_eq(
         'start_conversation', 'open_ticket', 'set_ticket_status', 'read_internal_notes',
         'create_document_upload', 'complete_document_upload', 'release_document', 'delete_document',
         'document_download_url', 'list_audit_events', 'reset_user_factors', 'can_reset_factors',
+        'backup_overview', 'list_backup_runs', 'backup_size_history', 'request_backup',
         'list_matters', 'matter_overview', 'create_matter', 'update_matter', 'add_matter_staff', 'remove_matter_member',
         'list_documents', 'document_folders', 'document_versions', 'document_downloads', 'release_documents',
         'restore_document', 'file_documents', 'mark_document_seen'],
