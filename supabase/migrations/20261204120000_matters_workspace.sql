@@ -139,6 +139,16 @@ $$;
 comment on function private.visible_matter_ids(uuid) is
   'Every matter the user may open: staff all, client users their client''s, guests theirs.';
 
+-- A search term for ILIKE: contained anywhere, its own % _ and \ taken literally.
+create function private.contains_pattern(search text)
+returns text
+language sql
+immutable
+set search_path = ''
+as $$
+  select '%' || replace(replace(replace(btrim(coalesce(search, '')), '\', '\\'), '%', '\%'), '_', '\_') || '%'
+$$;
+
 create function private.checked_matter_fields(title text, reference text, description text)
 returns table (checked_title text, checked_reference text, checked_description text)
 language plpgsql
@@ -202,7 +212,7 @@ set search_path = ''
 as $$
 declare
   uid uuid := private.require_access();
-  pattern text := '%' || replace(replace(replace(btrim(coalesce(search, '')), '\', '\\'), '%', '\%'), '_', '\_') || '%';
+  pattern text := private.contains_pattern(search);
 begin
   if filter_status is not null and filter_status not in ('open', 'closed') then
     raise exception using errcode = 'P0001', message = 'invalid_status';
@@ -405,7 +415,7 @@ $$;
 comment on function public.remove_matter_member(uuid, uuid) is
   'Removes someone from a matter; a guest''s access (pages, topics, downloads) ends at once. Errors: not_authenticated, session_required, mfa_required, matter_not_found, member_not_found, forbidden.';
 
-revoke all on function private.visible_matter_ids(uuid), private.checked_matter_fields(text, text, text),
+revoke all on function private.visible_matter_ids(uuid), private.checked_matter_fields(text, text, text), private.contains_pattern(text),
   private.require_staff(uuid) from public;
 grant execute on function
   public.list_matters(text, uuid, text, timestamptz, uuid, integer), public.matter_overview(text),

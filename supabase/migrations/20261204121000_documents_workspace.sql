@@ -339,9 +339,10 @@ $$;
 comment on function public.pending_document_checks(integer, uuid[]) is
   'Service role: documents waiting for their content check (only those in document_ids when given), oldest first, at most 100.';
 
--- Asks verify-document to check (the given documents, or whatever is pending). Never fails the
--- caller: without the Vault secrets it warns, and the minute job asks again.
-create function private.request_document_check(document_ids uuid[] default null)
+-- Posts to an edge function with the project URL and service-role key from Vault (Supabase's
+-- "Scheduling Edge Functions"); pg_net sends after commit. Without the secrets it only warns, so
+-- the caller's transaction never fails for it. Returns the request id, or null.
+create function private.post_to_edge_function(function_name text, body jsonb, timeout_milliseconds integer)
 returns bigint
 language plpgsql
 volatile
@@ -353,17 +354,31 @@ declare
   service_key text := (select s.decrypted_secret from vault.decrypted_secrets as s where s.name = 'service_role_key');
 begin
   if api_url is null or service_key is null then
-    raise warning 'document check: Vault has no project_url or service_role_key; uploads wait for their check';
+    raise warning '%: Vault has no project_url or service_role_key; the request waits for them', function_name;
     return null;
   end if;
   return net.http_post(
-    url := rtrim(api_url, '/') || '/functions/v1/verify-document',
-    body := case when document_ids is null then '{}'::jsonb else jsonb_build_object('document_ids', to_jsonb(document_ids)) end,
+    url := rtrim(api_url, '/') || '/functions/v1/' || function_name,
+    body := body,
     headers := jsonb_build_object('Content-Type', 'application/json', 'Authorization', 'Bearer ' || service_key),
-    -- hashing 200 MiB takes a few seconds
-    timeout_milliseconds := 120000
+    timeout_milliseconds := post_to_edge_function.timeout_milliseconds
   );
 end;
+$$;
+
+-- Asks verify-document to check the given documents, or whatever is pending; the minute job
+-- asks again for what a lost request left.
+create function private.request_document_check(document_ids uuid[] default null)
+returns bigint
+language sql
+volatile
+security definer
+set search_path = ''
+as $$
+  -- hashing 200 MiB takes a few seconds
+  select private.post_to_edge_function('verify-document',
+    case when document_ids is null then '{}'::jsonb else jsonb_build_object('document_ids', to_jsonb(document_ids)) end,
+    120000)
 $$;
 
 create function private.start_document_check()
@@ -434,7 +449,7 @@ as $$
 declare
   uid uuid := private.require_access();
   is_staff boolean := private.user_is_staff(uid);
-  pattern text := '%' || replace(replace(replace(btrim(coalesce(search, '')), '\', '\\'), '%', '\%'), '_', '\_') || '%';
+  pattern text := private.contains_pattern(search);
 begin
   if filter_state is not null and filter_state not in ('unreleased', 'released', 'new', 'deleted', 'checking') then
     raise exception using errcode = 'P0001', message = 'invalid_state';
@@ -722,7 +737,7 @@ create trigger download_grants_mark_seen
   for each row execute function private.mark_seen_on_staff_download();
 
 revoke all on function private.document_reader_ids(uuid), private.content_fits_type(text, text),
-  private.request_document_check(uuid[]), private.document_type_extensions(text) from public;
+  private.request_document_check(uuid[]), private.post_to_edge_function(text, jsonb, integer), private.document_type_extensions(text) from public;
 grant execute on function
   public.list_documents(uuid, text, text, text, timestamptz, uuid, integer), public.document_folders(uuid),
   public.document_versions(uuid), public.document_downloads(uuid), public.release_documents(uuid[], text),
