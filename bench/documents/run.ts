@@ -72,7 +72,9 @@ async function residentDuring<T>(work: () => Promise<T>): Promise<{ result: T, b
   const rss = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) * 1024
   const baseline = rss()
   let peak = baseline
-  const timer = setInterval(() => { peak = Math.max(peak, rss()) }, 100)
+  const timer = setInterval(() => {
+    peak = Math.max(peak, rss())
+  }, 100)
   try {
     return { result: await work(), baselineMiB: mib(baseline), peakMiB: mib(peak) }
   }
