@@ -157,7 +157,8 @@ insert into public.documents (id, matter_id, name, size_bytes, mime_type, sha256
 -- ---------------------------------------------------------------------------------------------
 -- Matters and documents (issue 14): folders, a release note, a second version waiting for
 -- release, a client upload the firm has not opened yet, a deleted draft, an appointment of the
--- Lindenstraße matter and a closed matter. Rows only: files come from real uploads in the app.
+-- Lindenstraße matter and a closed matter. Rows only: `make dev` uploads a generated file for each
+-- document and records its true size and SHA-256 (scripts/demo-files.ts).
 -- ---------------------------------------------------------------------------------------------
 
 update public.documents set folder = 'Verträge', release_note = 'Unterschriebene Fassung zu Ihren Unterlagen.'
@@ -165,8 +166,8 @@ update public.documents set folder = 'Verträge', release_note = 'Unterschrieben
 update public.documents set folder = 'Schriftsätze' where id = '00000000-0000-4000-9000-000000000002';
 insert into public.documents (id, matter_id, name, folder, size_bytes, mime_type, sha256, uploaded_by, uploaded_at,
                               released_at, released_by, previous_version_id, version, deleted_at, deleted_by) values
-  ('00000000-0000-4000-9000-000000000003', '00000000-0000-4000-c000-000000000001', 'Fotos Bodenplatte Riss Nord.jpg', 'Gutachten',
-   2841120, 'image/jpeg', 'c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6e7f8a9b0c1d2', '00000000-0000-4000-a000-000000000041',
+  ('00000000-0000-4000-9000-000000000003', '00000000-0000-4000-c000-000000000001', 'Fotos Bodenplatte Riss Nord.png', 'Gutachten',
+   2841120, 'image/png', 'c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6e7f8a9b0c1d2', '00000000-0000-4000-a000-000000000041',
    now() - interval '3 hours', now() - interval '3 hours', '00000000-0000-4000-a000-000000000041', null, 1, null, null),
   ('00000000-0000-4000-9000-000000000004', '00000000-0000-4000-c000-000000000001', 'Bauvertrag unterschrieben.pdf', 'Verträge',
    490221, 'application/pdf', 'd4e5f6a7b8c9d0e1f2a3b4c5d6e7f8a9b0c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5', '00000000-0000-4000-a000-000000000002',

@@ -6,6 +6,7 @@
 import { randomBytes, randomUUID } from 'node:crypto'
 import * as tus from 'tus-js-client'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { latestMail } from '../helpers/auth.ts'
 import { testEnv } from '../helpers/env.ts'
 import {
   call, clientUser, closePortal, contentChecked, guestIn, newClient, privateChannel, refusal, sha256, staffMember,
@@ -97,6 +98,9 @@ describe('a staff document in a matter', () => {
 describe('a guest the client removes', () => {
   it('loses the matter at once: RPCs, Storage and its open page', async () => {
     const guest = await guestIn(client, matter, 'matter-docs-guest')
+    // The invitation in the guest's inbox names the matter it opens (and nothing else of the client).
+    const invitation = await latestMail(guest.email, 10_000, mail => /Akte/.test(mail.text))
+    expect(invitation.text).toContain(`Akte „${matter.title}“`)
     const id = await uploadResumably(client, 'Gutachtenauftrag.pdf', 'application/pdf', pdf(1024))
     expect((await contentChecked(id)).content_check).toBe('passed')
     expect((await call<{ my_role: string }>(guest.client, 'matter_overview', { reference: matter.reference })).my_role).toBe('guest')
