@@ -134,12 +134,12 @@ describe('components', () => {
     await flushPromises()
     await form.get('form').trigger('submit')
     await flushPromises()
-    expect(supabase.functions.invoke).toHaveBeenCalledWith('invite', { body: expect.objectContaining({ kind: 'client', client_id: clients[0]!.id, email: 'neu@mustermann-gmbh.de', locale: 'de' }) })
+    expect(supabase.functionsClient.invoke).toHaveBeenCalledWith('invite', { body: expect.objectContaining({ kind: 'client', client_id: clients[0]!.id, email: 'neu@mustermann-gmbh.de', locale: 'de' }) })
     expect(form.text()).toContain('Die Einladung an neu@mustermann-gmbh.de ist unterwegs')
 
     // supabase-js leaves a function's error answer in the Response.
     const refusal = new Response(JSON.stringify({ code: 'already_member', message: 'already member' }), { status: 400 })
-    supabase.functions.invoke.mockResolvedValueOnce({ data: null, error: Object.assign(new Error('non-2xx'), { context: refusal }) })
+    supabase.functionsClient.invoke.mockResolvedValueOnce({ data: null, error: Object.assign(new Error('non-2xx'), { context: refusal }) })
     await form.get('input[type="email"]').setValue('neu@mustermann-gmbh.de')
     await form.get('form').trigger('submit')
     await flushPromises()

@@ -18,9 +18,10 @@ export function createFakeSupabase() {
   const fake = {
     rpcAnswers,
     rpc: vi.fn(async (name: string) => ({ data: null, error: null, status: 200, ...rpcAnswers.get(name) })),
-    functions: {
+    functionsClient: {
       invoke: vi.fn(async (_name: string, _options?: unknown) => ({ data: {} as unknown, error: null as unknown })),
     },
+    functions: async () => fake.functionsClient,
     auth: {
       onAuthStateChange: vi.fn(),
       getSession: vi.fn(async () => ({ data: { session: null as Session | null }, error: null })),
