@@ -58,14 +58,15 @@ function putObject(url: string, headers: Record<string, string>, file: File, onP
 export function useAttachmentUploads() {
   const supabase = useSupabase()
   const { supabaseUrl, supabaseAnonKey } = useRuntimeConfig().public
-  const { locale } = useI18n()
+  // The app's i18n, not useI18n(): this composable also runs outside a component's setup (tests).
+  const locale = useNuxtApp().$i18n.locale
   const uploads = ref<AttachmentUpload[]>([])
   const limits = ref<UploadLimits | null>(null)
 
   async function loadLimits(): Promise<UploadLimits | null> {
     attachmentLimits ??= supabase().then(async (client) => {
       const { data, error } = await client.rpc('upload_limits')
-      const row = error ? undefined : (data as LimitRow[]).find(entry => entry.purpose === 'attachment')
+      const row = error ? undefined : (data as LimitRow[] | null)?.find(entry => entry.purpose === 'attachment')
       if (!row) {
         attachmentLimits = undefined
         return null
