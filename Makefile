@@ -15,7 +15,7 @@ export NUXT_TELEMETRY_DISABLED := 1
 
 DEVSTACK := node devstack/src/cli.ts
 
-.PHONY: help dev stop reset status test lint typecheck deps deno-lock node bench-rest bench-realtime
+.PHONY: help dev stop reset status test lint typecheck deps deno-lock node bench-rest bench-realtime bench-tickets
 
 help:
 	@echo "make dev    start the portal on the devstack with demo data (idempotent)"
@@ -27,6 +27,7 @@ help:
 	@echo "make deno-lock  update edge-functions/deno.lock after changing an edge function's import"
 	@echo "make bench-rest      REST benchmark against the dev instance (writes bench/results/rest.*)"
 	@echo "make bench-realtime  Realtime benchmark on its own instance (writes bench/results/realtime.*)"
+	@echo "make bench-tickets   tickets benchmark, 100,000 tickets on its own instance (writes bench/results/tickets.json)"
 
 node:
 	@scripts/ensure-node.sh
@@ -74,3 +75,8 @@ bench-rest: deps
 # Its own devstack instance (ports + 3000), about 2 minutes.
 bench-realtime: deps
 	@node bench/realtime/run.ts
+
+# Its own devstack instance (ports + 2000), seeded once with 10,000 clients, 100,000 tickets and
+# 1,000,000 replies (about 10 minutes), then measured (about 4 minutes); --reseed starts over.
+bench-tickets: deps
+	@node bench/tickets/run.ts

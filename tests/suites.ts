@@ -38,6 +38,9 @@ async function checks(list: Array<[label: string, run: () => Promise<{ code: num
   return total
 }
 
+/** Benchmarks with a `--smoke` mode against the running test instance; add yours here. */
+const smokeBenchmarks = ['tickets']
+
 const pgtapFiles = (config: DevstackConfig) =>
   globSync('supabase/tests/**/*.test.sql', { cwd: config.root }).sort()
 
@@ -119,6 +122,14 @@ export const suites: Suite[] = [
         server.close()
       }
     },
+  },
+  {
+    name: 'bench-smoke',
+    needs: ['api'],
+    // Each benchmark's smoke size (a handful of rows, a few requests) on this instance: proves the
+    // benchmark still runs and that every request got the right answer. Figures mean nothing here.
+    run: config => checks(smokeBenchmarks.map(name => [`bench/${name} --smoke`, () =>
+      runStreaming('node', [join(config.root, 'bench', name, 'run.ts'), '--smoke'], { cwd: config.root, env: { DEVSTACK_INSTANCE: config.instance } })])),
   },
   {
     name: 'deno',
