@@ -23,6 +23,16 @@ const vocabulary = `Frist Schreiben Gericht Vollmacht Rechnung Termin Unterlagen
   Datenschutz Auskunft Löschung Einwilligung Verarbeitung Auftragsverarbeitung Markenrecht Abmahnkosten Unterlassung`
   .split(/\s+/).filter(Boolean)
 
+// Names and places make the rare words real text has: 300 surnames (one in ~1 % of tickets) and
+// 3,000 streets (one in a few dozen tickets), put into some replies.
+const syllables = ['Ober', 'Unter', 'Neu', 'Alt', 'Gross', 'Klein', 'Berg', 'Wald', 'Feld', 'Stein', 'Hof', 'Bach', 'Brunn', 'Linden',
+  'Eichen', 'Tannen', 'Rosen', 'Sonnen', 'Winter', 'Sommer']
+const surnames = syllables.flatMap(start => ['mann', 'meier', 'huber', 'bauer', 'berger', 'müller', 'schmidt', 'hofer', 'ler', 'inger',
+  'mayr', 'reiter', 'thaler', 'wald', 'feld'].map(end => `${start}${end}`))
+const streets = surnames.slice(0, 100).flatMap(start => ['straße', 'weg', 'gasse', 'allee', 'ring', 'platz', 'damm', 'ufer', 'steig', 'pfad',
+  'chaussee', 'hang', 'anger', 'markt', 'graben', 'kamp', 'brink', 'horst', 'wiese', 'garten', 'höhe', 'tor', 'hain', 'grund', 'blick',
+  'eck', 'aue', 'berg', 'tal', 'heide'].map(end => `${start}${end}`))
+
 export async function seedTickets(sql: postgres.Sql, scale: Scale, tag: string): Promise<void> {
   const words = vocabulary
   await sql.begin(async (tx) => {
@@ -89,7 +99,9 @@ export async function seedTickets(sql: postgres.Sql, scale: Scale, tag: string):
       insert into public.ticket_replies (ticket_id, author_id, body, created_at)
       select t.id, case when r % 2 = 1 or t.assignee_id is null then t.requester_id else t.assignee_id end,
              (select string_agg((${words}::text[])[1 + floor(${words.length} * power(random(), 2.5))::int], ' ')
-                from generate_series(1, 14) where r > 0),
+                from generate_series(1, 10) where r > 0)
+             || case when random() < 0.3 then ' Herr ' || (${surnames}::text[])[1 + floor(random() * ${surnames.length})::int] else '' end
+             || case when random() < 0.1 then ' ' || (${streets}::text[])[1 + floor(random() * ${streets.length})::int] || ' ' || (1 + floor(random() * 90))::int else '' end,
              t.created_at + r * interval '1 hour'
         from public.tickets as t cross join generate_series(1, ${scale.repliesPerTicket}) as r
         join public.clients as c on c.id = t.client_id
@@ -102,6 +114,16 @@ export async function seedTickets(sql: postgres.Sql, scale: Scale, tag: string):
              t.created_at + interval '30 minutes'
         from public.tickets as t join public.clients as c on c.id = t.client_id
        where c.reference_number like ${`B-${tag}-%`}`
+
+    // What people have seen: requester and assignee most of their tickets, up to some time
+    // before the last activity (so some tickets hold news for them).
+    await tx`
+      insert into public.ticket_reads (user_id, ticket_id, seen_at)
+      select p.user_id, t.id, t.last_activity_at - case when random() < 0.2 then interval '1 day' else interval '0' end
+        from public.tickets as t join public.clients as c on c.id = t.client_id
+        cross join lateral (values (t.requester_id), (t.assignee_id)) as p(user_id)
+       where c.reference_number like ${`B-${tag}-%`} and p.user_id is not null and random() < 0.8
+      on conflict do nothing`
 
     // What the triggers would have derived: the search documents.
     await tx`
@@ -118,6 +140,7 @@ export async function seedTickets(sql: postgres.Sql, scale: Scale, tag: string):
   await sql`analyze public.ticket_internal_notes`
   await sql`analyze private.ticket_search`
   await sql`analyze public.client_members`
+  await sql`analyze public.ticket_reads`
 }
 
 export interface Persona { id: string, sessionId: string, clientId: string | null }
@@ -142,10 +165,10 @@ export async function prepareCallers(sql: postgres.Sql, tag: string, kind: 'staf
 export async function searchTerms(sql: postgres.Sql, tag: string, tickets: number): Promise<{ rare: string, typical: string, common: string }> {
   const documents = `select s.conversation from private.ticket_search as s join public.tickets as t on t.id = s.ticket_id
                        join public.clients as c on c.id = t.client_id where c.reference_number like 'B-${tag}-%'`
-  // Each vocabulary word with the number of tickets holding its German stem.
+  // Each word the seed writes, with the number of tickets holding its German stem.
   const stats = await sql<Array<{ word: string, ndoc: number }>>`
     with stems as (select word, ndoc from ts_stat(${documents})),
-         vocabulary as (select w, strip(to_tsvector('german', w))::text as lexeme from unnest(${vocabulary}::text[]) as w)
+         vocabulary as (select w, strip(to_tsvector('german', w))::text as lexeme from unnest(${[...vocabulary, ...surnames, ...streets]}::text[]) as w)
     select v.w as word, s.ndoc::int from vocabulary as v join stems as s on quote_literal(s.word) = v.lexeme order by s.ndoc`
   const closest = (target: number) => stats.reduce((best, row) => (Math.abs(row.ndoc - target) < Math.abs(best.ndoc - target) ? row : best)).word
   return { rare: closest(Math.max(2, tickets * 0.0005)), typical: closest(tickets * 0.01), common: closest(tickets * 0.1) }

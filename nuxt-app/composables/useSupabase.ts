@@ -8,7 +8,6 @@
 // the 12 h / 30 min limits apply on top (useSessionTimeout). The service worker never sees them.
 import type { PortalClient } from '~/utils/portal-client'
 
-export type { PortalClient }
 export const authStorageKey = 'portal.auth'
 
 let client: Promise<PortalClient> | undefined

@@ -7,23 +7,11 @@ import type { StaffMember } from '~/composables/useStaffMembers'
 import { errorMessageKey } from '~/utils/error-messages'
 import {
   buildTimeline, isStaffPersona, peopleIn,
-  type ChangeRow, type NoteRow, type ReplyRow, type StatusRow, type TicketCategory, type TicketPriority, type TicketStatus, type TimelineEntry,
+  type ChangeRow, type NoteRow, type ReplyRow, type StatusRow, type TicketBase, type TicketStatus, type TimelineEntry,
 } from '~/utils/tickets'
 
-export interface TicketDetail {
-  id: string
-  number: number
-  subject: string
-  status: TicketStatus
-  priority: TicketPriority
-  category: TicketCategory
-  client_id: string
-  matter_id: string | null
+export interface TicketDetail extends TicketBase {
   created_by: string | null
-  requester_id: string | null
-  assignee_id: string | null
-  created_at: string
-  last_activity_at: string
   matter: { title: string, reference: string | null } | null
   client: { name: string } | null
 }

@@ -1,6 +1,6 @@
 // The authenticator-app factor, through Supabase Auth's MFA API (TOTP, 30 s, 6 digits).
 import type { Factor } from '@supabase/auth-js'
-import type { PortalClient } from '~/composables/useSupabase'
+import type { PortalClient } from '~/utils/portal-client'
 import { errorMessageKey } from '~/utils/error-messages'
 
 export interface TotpEnrolment { factorId: string, qrCode: string, secret: string, uri: string }

@@ -10,8 +10,8 @@ export type TicketStatus = typeof ticketStatuses[number]
 export type TicketPriority = typeof ticketPriorities[number]
 export type TicketCategory = typeof ticketCategories[number]
 
-/** A row of rpc list_tickets. */
-export interface TicketListRow {
+/** The columns of public.tickets the app shows. */
+export interface TicketBase {
   id: string
   number: number
   subject: string
@@ -19,16 +19,20 @@ export interface TicketListRow {
   priority: TicketPriority
   category: TicketCategory
   client_id: string
-  client_name: string | null
   matter_id: string | null
-  matter_title: string | null
-  matter_reference: string | null
   requester_id: string | null
-  requester_name: string | null
   assignee_id: string | null
-  assignee_name: string | null
   created_at: string
   last_activity_at: string
+}
+
+/** A row of rpc list_tickets: the ticket with the names its row shows and whether it has news. */
+export interface TicketListRow extends TicketBase {
+  client_name: string | null
+  matter_title: string | null
+  matter_reference: string | null
+  requester_name: string | null
+  assignee_name: string | null
   unread: boolean
 }
 

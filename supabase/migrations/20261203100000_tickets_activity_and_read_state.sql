@@ -41,7 +41,9 @@ drop index public.tickets_client_id_idx;
 drop index public.tickets_matter_id_idx;
 create index tickets_activity_idx on public.tickets (last_activity_at, id);
 create index tickets_status_activity_idx on public.tickets (status, last_activity_at, id);
-create index tickets_assignee_status_activity_idx on public.tickets (assignee_id, status, last_activity_at, id);
+-- Per assignee in activity order for any set of statuses (status included, so counts and the
+-- status filter need no table rows): the queue's "mine" and "unassigned".
+create index tickets_assignee_activity_idx on public.tickets (assignee_id, last_activity_at, id) include (status);
 create index tickets_client_activity_idx on public.tickets (client_id, last_activity_at, id);
 create index tickets_matter_activity_idx on public.tickets (matter_id, last_activity_at, id);
 
@@ -169,6 +171,21 @@ $$;
 create trigger ticket_internal_notes_seen_by_author
   after insert on public.ticket_internal_notes
   for each row execute function private.note_seen_by_author();
+
+-- Replaces 20261127070000's version: one branch per way in, each an index range, instead of an
+-- OR the planner can only answer by reading every ticket (≈ 40 ms at 100,000 tickets, on every
+-- read of a client user's tickets, replies and history).
+create or replace function private.my_ticket_ids()
+returns setof uuid
+language sql
+stable
+security definer
+set search_path = ''
+as $$
+  select t.id from public.tickets as t where t.client_id in (select private.my_client_ids())
+  union
+  select t.id from public.tickets as t where t.matter_id in (select private.my_matter_ids())
+$$;
 
 -- Whom a ticket's readers meet on it: also the requester (staff profiles are readable anyway).
 create or replace function private.ticket_participant_ids()
