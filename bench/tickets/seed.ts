@@ -92,14 +92,15 @@ export async function seedTickets(sql: postgres.Sql, scale: Scale, tag: string):
         from owners as o cross join staff cross join generate_series(1, ${scale.ticketsPerClient}) as n
         cross join lateral (select now() - random() * interval '730 days' as created,
                                    (array['open', 'open', 'pending', 'resolved', 'resolved', 'closed', 'closed', 'closed'])[1 + floor(random() * 8)::int] as status
-                             where n > 0) as fresh`
+                             -- referring to the row makes Postgres draw anew for each ticket
+                             where n > 0 and o.user_id is not null) as fresh`
 
     // Replies alternate between the requester and the assignee; a note on every ticket.
     await tx`
       insert into public.ticket_replies (ticket_id, author_id, body, created_at)
       select t.id, case when r % 2 = 1 or t.assignee_id is null then t.requester_id else t.assignee_id end,
              (select string_agg((${words}::text[])[1 + floor(${words.length} * power(random(), 2.5))::int], ' ')
-                from generate_series(1, 10) where r > 0)
+                from generate_series(1, 10) where r > 0 and t.id is not null)
              || case when random() < 0.3 then ' Herr ' || (${surnames}::text[])[1 + floor(random() * ${surnames.length})::int] else '' end
              || case when random() < 0.1 then ' ' || (${streets}::text[])[1 + floor(random() * ${streets.length})::int] || ' ' || (1 + floor(random() * 90))::int else '' end,
              t.created_at + r * interval '1 hour'

@@ -236,12 +236,35 @@ comment on function public.mark_ticket_seen(uuid) is
 -- Lists
 -- ---------------------------------------------------------------------------------------------
 
--- The WHERE clause shared by list_tickets and ticket_status_counts. Parameters of the statement:
+-- The tickets a staff search finds (subject, replies, internal notes; or the number), through the
+-- GIN indexes, up to 2,000. As an array the planner knows how many there are and fetches them by
+-- key, so a rare word never walks every ticket. Null when there are more: so common a word is
+-- found faster walking the tickets in activity order and checking each.
+create function private.staff_search_hits(search_query tsquery, searched_number bigint)
+returns uuid[]
+language sql
+stable
+security definer
+set search_path = ''
+as $$
+  select case when cardinality(hits) <= 2000 then hits end
+    from (select array(select s.ticket_id from private.ticket_search as s
+                        where s.conversation @@ search_query or s.internal_notes @@ search_query
+                       union
+                       select t.id from public.tickets as t where t.number = searched_number
+                       limit 2001) as hits) as found
+$$;
+
+-- The FROM and WHERE shared by list_tickets and ticket_status_counts. Parameters of the statement:
 -- $1 caller, $2 statuses, $3 assignee, $4 client, $5 matter, $6 category, $7 priority,
--- $8 search query, $9 ticket number searched for, $10/$11 cursor (activity, id).
-create function private.ticket_list_conditions(
+-- $8 search query, $9 ticket number searched for, $10/$11 cursor (activity, id), $12 page size,
+-- $13 a staff search's hits (hit_list: given; else the search checks each ticket walked). A
+-- client's or guest's own tickets (few) are the source, looked up first and searched one by one
+-- (the lists run with join_collapse_limit = 1).
+create function private.ticket_list_source(
   caller_is_staff boolean, statuses text[], assignee_id uuid, unassigned boolean, client_id uuid, matter_id uuid,
-  category text, priority text, search_query tsquery, searched_number bigint, cursor_given boolean, oldest_first boolean
+  category text, priority text, search_query tsquery, searched_number bigint, cursor_given boolean, oldest_first boolean,
+  hit_list boolean
 )
 returns text
 language plpgsql
@@ -249,10 +272,21 @@ immutable
 set search_path = ''
 as $$
 declare
-  conditions text[] := '{}';
+  source text := 'public.tickets as t';
+  conditions text[] := '{}'::text[];
+  searching boolean := search_query is not null or searched_number is not null;
 begin
   if not caller_is_staff then
-    conditions := array_append(conditions, 't.id in (select private.my_ticket_ids())');
+    source := '(select private.my_ticket_ids() as id) as mine join public.tickets as t on t.id = mine.id';
+    if searching then
+      conditions := array_append(conditions, format('(exists (select 1 from private.ticket_search as s where s.ticket_id = t.id and s.conversation @@ $8)%s)',
+        case when searched_number is not null then ' or t.number = $9' else '' end));
+    end if;
+  elsif searching and hit_list then
+    conditions := array_append(conditions, 't.id = any ($13)');
+  elsif searching then
+    conditions := array_append(conditions, format('(exists (select 1 from private.ticket_search as s where s.ticket_id = t.id and (s.conversation @@ $8 or s.internal_notes @@ $8))%s)',
+      case when searched_number is not null then ' or t.number = $9' else '' end));
   end if;
   -- One status as an equality, so an index on (…, status, last_activity_at) yields the order.
   if cardinality(statuses) = 1 then
@@ -277,15 +311,10 @@ begin
   if priority is not null then
     conditions := array_append(conditions, 't.priority = $7');
   end if;
-  if search_query is not null or searched_number is not null then
-    conditions := array_append(conditions, format('(t.id in (select s.ticket_id from private.ticket_search as s where s.conversation @@ $8%s)%s)',
-      case when caller_is_staff then ' or s.internal_notes @@ $8' else '' end,
-      case when searched_number is not null then ' or t.number = $9' else '' end));
-  end if;
   if cursor_given then
     conditions := array_append(conditions, case when oldest_first then '(t.last_activity_at, t.id) > ($10, $11)' else '(t.last_activity_at, t.id) < ($10, $11)' end);
   end if;
-  return case when cardinality(conditions) = 0 then 'true' else array_to_string(conditions, ' and ') end;
+  return format('%s where %s', source, case when cardinality(conditions) = 0 then 'true' else array_to_string(conditions, ' and ') end);
 end;
 $$;
 
@@ -340,6 +369,8 @@ declare
   caller_is_staff boolean := private.user_is_staff(uid);
   search_query tsquery := private.ticket_search_query(search);
   searched_number bigint := case when btrim(coalesce(search, '')) ~ '^#?[0-9]{1,18}$' then ltrim(btrim(search), '#')::bigint end;
+  hits uuid[] := case when caller_is_staff and (search_query is not null or searched_number is not null)
+                      then private.staff_search_hits(search_query, searched_number) end;
 begin
   perform private.check_ticket_filters(filter_statuses, filter_category, filter_priority);
   if (after_activity_at is null) <> (after_id is null) then
@@ -355,8 +386,7 @@ begin
             t.created_at, t.last_activity_at,
             (rd.seen_at is null or rd.seen_at < t.last_activity_at
              %2$s)
-       from (select * from public.tickets as t
-              where %3$s
+       from (select t.* from %3$s
               order by t.last_activity_at %4$s, t.id %4$s
               limit $12) as t
        join public.clients as c on c.id = t.client_id
@@ -367,12 +397,12 @@ begin
       order by t.last_activity_at %4$s, t.id %4$s',
     case when caller_is_staff then 'c.name' else 'null::text' end,
     case when caller_is_staff then 'or exists (select 1 from public.ticket_internal_notes as n where n.ticket_id = t.id and n.author_id is distinct from $1 and n.created_at > coalesce(rd.seen_at, ''-infinity''))' else '' end,
-    private.ticket_list_conditions(caller_is_staff, filter_statuses, filter_assignee, filter_unassigned, filter_client,
-                                   filter_matter, filter_category, filter_priority, search_query, searched_number,
-                                   after_id is not null, oldest_first),
+    private.ticket_list_source(caller_is_staff, filter_statuses, filter_assignee, filter_unassigned, filter_client,
+                               filter_matter, filter_category, filter_priority, search_query, searched_number,
+                               after_id is not null, oldest_first, hits is not null),
     case when oldest_first then 'asc' else 'desc' end)
   using uid, filter_statuses, filter_assignee, filter_client, filter_matter, filter_category, filter_priority,
-        search_query, searched_number, after_activity_at, after_id, greatest(least(coalesce(max_rows, 25), 100), 1);
+        search_query, searched_number, after_activity_at, after_id, greatest(least(coalesce(max_rows, 25), 100), 1), hits;
 end;
 $$;
 comment on function public.list_tickets(text[], uuid, boolean, uuid, uuid, text, text, text, boolean, timestamptz, uuid, integer) is
@@ -392,23 +422,27 @@ language plpgsql
 stable
 security definer
 set search_path = ''
+set join_collapse_limit = 1
 as $$
 declare
   uid uuid := private.require_access();
   caller_is_staff boolean := private.user_is_staff(uid);
   search_query tsquery := private.ticket_search_query(search);
   searched_number bigint := case when btrim(coalesce(search, '')) ~ '^#?[0-9]{1,18}$' then ltrim(btrim(search), '#')::bigint end;
+  hits uuid[] := case when caller_is_staff and (search_query is not null or searched_number is not null)
+                      then private.staff_search_hits(search_query, searched_number) end;
   counts jsonb;
 begin
   perform private.check_ticket_filters(null, filter_category, filter_priority);
   execute format(
     'select jsonb_build_object(''open'', count(*) filter (where t.status = ''open''), ''pending'', count(*) filter (where t.status = ''pending''),
                                ''resolved'', count(*) filter (where t.status = ''resolved''), ''closed'', count(*) filter (where t.status = ''closed''))
-       from public.tickets as t where %s',
-    private.ticket_list_conditions(caller_is_staff, null, filter_assignee, filter_unassigned, filter_client, filter_matter,
-                                   filter_category, filter_priority, search_query, searched_number, false, false))
+       from %s',
+    private.ticket_list_source(caller_is_staff, null, filter_assignee, filter_unassigned, filter_client, filter_matter,
+                               filter_category, filter_priority, search_query, searched_number, false, false, hits is not null))
   into counts
-  using uid, null::text[], filter_assignee, filter_client, filter_matter, filter_category, filter_priority, search_query, searched_number;
+  using uid, null::text[], filter_assignee, filter_client, filter_matter, filter_category, filter_priority, search_query, searched_number,
+        null::timestamptz, null::uuid, null::integer, hits;
   return counts;
 end;
 $$;
@@ -425,25 +459,30 @@ as $$
 declare
   uid uuid := private.require_access();
 begin
+  -- Counted up to 100: the badge shows "99+" beyond, and a long queue costs no more than that.
   if private.user_is_staff(uid) then
     -- Staff: their own tickets and the open ones nobody has taken yet.
-    return (select count(*) from public.tickets as t
-              left join public.ticket_reads as rd on rd.ticket_id = t.id and rd.user_id = uid
-             where (t.assignee_id = uid and t.status in ('open', 'pending', 'resolved')
-                    or t.assignee_id is null and t.status = 'open')
-               and (rd.seen_at is null or rd.seen_at < t.last_activity_at
-                    or exists (select 1 from public.ticket_internal_notes as n
-                                where n.ticket_id = t.id and n.author_id is distinct from uid
-                                  and n.created_at > coalesce(rd.seen_at, '-infinity'))));
+    return (select count(*) from (
+              select 1 from (select t.id, t.last_activity_at from public.tickets as t where t.assignee_id = uid and t.status <> 'closed'
+                             union all
+                             select t.id, t.last_activity_at from public.tickets as t where t.assignee_id is null and t.status = 'open') as t
+                left join public.ticket_reads as rd on rd.ticket_id = t.id and rd.user_id = uid
+               where rd.seen_at is null or rd.seen_at < t.last_activity_at
+                  or exists (select 1 from public.ticket_internal_notes as n
+                              where n.ticket_id = t.id and n.author_id is distinct from uid
+                                and n.created_at > coalesce(rd.seen_at, '-infinity'))
+               limit 100) as news);
   end if;
-  return (select count(*) from public.tickets as t
-            left join public.ticket_reads as rd on rd.ticket_id = t.id and rd.user_id = uid
-           where t.id in (select private.my_ticket_ids())
-             and (rd.seen_at is null or rd.seen_at < t.last_activity_at));
+  return (select count(*) from (
+            select 1 from public.tickets as t
+              left join public.ticket_reads as rd on rd.ticket_id = t.id and rd.user_id = uid
+             where t.id in (select private.my_ticket_ids())
+               and (rd.seen_at is null or rd.seen_at < t.last_activity_at)
+             limit 100) as news);
 end;
 $$;
 comment on function public.my_unread_ticket_count() is
-  'The navigation badge: tickets with news the caller has not seen. Clients and guests: all of theirs; staff: those assigned to them (not closed) and the open ones nobody is assigned to. Errors: not_authenticated, session_required, mfa_required.';
+  'The navigation badge: tickets with news the caller has not seen, at most 100. Clients and guests: all of theirs; staff: those assigned to them (not closed) and the open ones nobody is assigned to. Errors: not_authenticated, session_required, mfa_required.';
 
 grant execute on function
   public.open_ticket(text, text, uuid, uuid, text, text, uuid, uuid, uuid[]),
