@@ -33,6 +33,8 @@ it('a client opens a ticket with an attachment and sees the staff reply arrive l
     await page.getByLabel('Betreff').fill(subject)
     await page.getByLabel('Kategorie').selectOption({ label: 'Termine' })
     await page.getByLabel('Beschreibung').fill('Das Landgericht hat uns eine Frist bis Freitag gesetzt. Bitte beantragen Sie eine Verlängerung; das Schreiben liegt bei.')
+    // The picker and its upload code load when someone wants to attach something.
+    await page.getByRole('button', { name: 'Dateien anhängen' }).click()
     await page.locator('input[type="file"]').setInputFiles(pdf)
     await page.getByRole('button', { name: `${pdf.name} entfernen` }).waitFor()
     await expect.poll(() => page.getByRole('progressbar').count(), { timeout: 15_000 }).toBe(0)

@@ -177,14 +177,15 @@ describe('components', () => {
 
   it('refuses files over the database\'s limit or of a type it does not take, by name and reason, before uploading anything', async () => {
     supabase.rpcAnswers.set('upload_limits', { data: [{ purpose: 'attachment', max_bytes: 1024, max_files: 10, mime_types: ['application/pdf'] }] })
-    const uploads = useAttachmentUploads()
-    const picker = await mount(AttachmentPicker, { uploads })
-    await uploads.add([new File([new Uint8Array(2048)], 'Gutachten.pdf', { type: 'application/pdf' }), new File(['<html>'], 'Seite.html', { type: 'text/html' })])
+    const wrapper = await mount(AttachmentPicker, {})
+    const picker = wrapper.findComponent(AttachmentPicker)
+    await (picker.vm as unknown as { add: (files: File[]) => Promise<void> })
+      .add([new File([new Uint8Array(2048)], 'Gutachten.pdf', { type: 'application/pdf' }), new File(['<html>'], 'Seite.html', { type: 'text/html' })])
     await flushPromises()
-    expect(picker.text()).toContain('„Gutachten.pdf“ ist zu groß: höchstens 1 kB je Datei.')
-    expect(picker.text()).toContain('„Seite.html“ wurde nicht angehängt: Dieser Dateityp ist nicht erlaubt')
+    expect(wrapper.text()).toContain('„Gutachten.pdf“ ist zu groß: höchstens 1 kB je Datei.')
+    expect(wrapper.text()).toContain('„Seite.html“ wurde nicht angehängt: Dieser Dateityp ist nicht erlaubt')
     expect(supabase.rpc).not.toHaveBeenCalledWith('create_document_upload', expect.anything())
-    expect(uploads.readyIds.value).toEqual([])
+    expect(picker.emitted('change')?.at(-1)).toEqual([[], false])
   })
 
   it('show the navigation badge with its count, also for screen readers', async () => {
