@@ -15,11 +15,12 @@ export NUXT_TELEMETRY_DISABLED := 1
 
 DEVSTACK := node devstack/src/cli.ts
 
-.PHONY: help dev stop reset status test lint typecheck deps deno-lock node bench-rest bench-realtime bench-tickets
+.PHONY: help dev preview stop reset status test lint typecheck deps deno-lock node bench-rest bench-realtime bench-tickets backup-target backup-target-stop restore restore-stop bench-backup
 
 help:
 	@echo "make dev    start the portal on the devstack with demo data (idempotent)"
 	@echo "make test   run every test tier on a fresh test instance; ends with 'N passed, N failed'"
+	@echo "make preview  the production build (installable app, offline mode) on the app port + 1"
 	@echo "make stop   stop what make dev started"
 	@echo "make reset  delete the dev instance's local data, create it anew with demo data and start it"
 	@echo "make status show what runs where"
@@ -28,6 +29,9 @@ help:
 	@echo "make bench-rest      REST benchmark against the dev instance (writes bench/results/rest.*)"
 	@echo "make bench-realtime  Realtime benchmark on its own instance (writes bench/results/realtime.*)"
 	@echo "make bench-tickets   tickets benchmark, 100,000 tickets on its own instance (writes bench/results/tickets.json)"
+	@echo "make backup-target   local S3 server, age key pair and Vault secrets for trying backups on make dev"
+	@echo "make restore         restore a backup point into the empty instance 'restore' and start it (IDENTITY=, TARGET=, AT=)"
+	@echo "make bench-backup    backup and restore benchmark on its own instances (writes bench/results/backup.json)"
 
 node:
 	@scripts/ensure-node.sh
@@ -47,6 +51,10 @@ deno-lock: node_modules/.package-lock.json
 
 dev: deps
 	@$(DEVSTACK) dev
+
+# The installable app and its offline mode, which `nuxt dev` does not have (Ctrl-C ends it).
+preview: deps
+	@$(DEVSTACK) preview
 
 stop: deps
 	@$(DEVSTACK) stop
@@ -76,7 +84,27 @@ bench-rest: deps
 bench-realtime: deps
 	@node bench/realtime/run.ts
 
-# Its own devstack instance (ports + 2000), seeded once with 10,000 clients, 100,000 tickets and
+# Its own devstack instance (ports + 2300), seeded once with 10,000 clients, 100,000 tickets and
 # 1,000,000 replies (about 10 minutes), then measured (about 4 minutes); --reseed starts over.
 bench-tickets: deps
 	@node bench/tickets/run.ts
+
+# --- Backups (edge-functions/backup/README.md) ---
+backup-target: deps
+	@node scripts/backup-target.ts
+
+backup-target-stop: deps
+	@node scripts/backup-target.ts --stop
+
+# make restore [IDENTITY=key.txt] [TARGET=target.json] [AT=latest|<run>|<time>] [EXPECT=<manifest sha256>] [DB_URL=… STORAGE_DIR=…]
+restore: deps
+	@node scripts/restore.ts $(if $(IDENTITY),--identity "$(IDENTITY)") $(if $(TARGET),--target "$(TARGET)") \
+		$(if $(AT),--at "$(AT)") $(if $(EXPECT),--expect-manifest "$(EXPECT)") \
+		$(if $(DB_URL),--db-url "$(DB_URL)") $(if $(STORAGE_DIR),--storage-dir "$(STORAGE_DIR)")
+
+restore-stop: deps
+	@DEVSTACK_INSTANCE=restore DEVSTACK_PORT_OFFSET=$$(( $${DEVSTACK_PORT_OFFSET:-0} + 2100 )) $(DEVSTACK) stop
+
+# Its own devstack instances (ports + 4100 and + 4500): 1 GB of documents, 1,000,000 messages.
+bench-backup: deps
+	@node bench/backup/run.ts

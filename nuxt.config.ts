@@ -10,6 +10,12 @@ const devstack = loadConfig()
 
 export default defineNuxtConfig({
   modules: ['@nuxt/eslint', '@nuxt/ui', '@pinia/nuxt', '@nuxtjs/i18n', '@vite-pwa/nuxt'],
+  // The manifest exists only in the production build (`nuxt generate`, `make preview`): `nuxt dev`
+  // serves none, and a link to it made browsers parse the SPA's HTML ("Manifest: Line 1, column 1,
+  // Syntax error" on every page).
+  $production: {
+    app: { head: { link: [{ rel: 'manifest', href: '/manifest.webmanifest' }] } },
+  },
   ssr: false,
   // Components are named by file (layout/AppNavigation.vue → <AppNavigation>); folders group by feature.
   components: [{ path: '~/components', pathPrefix: false }],
@@ -20,7 +26,6 @@ export default defineNuxtConfig({
       htmlAttrs: { lang: 'de' },
       title: 'Mandantenportal',
       link: [
-        { rel: 'manifest', href: '/manifest.webmanifest' },
         { rel: 'icon', href: '/favicon.ico', sizes: '48x48' },
         { rel: 'icon', href: '/logo.svg', type: 'image/svg+xml' },
         { rel: 'apple-touch-icon', href: '/apple-touch-icon-180x180.png' },

@@ -1,7 +1,8 @@
 // Vitest projects, one per tier: `unit` (pure logic, no services); `nuxt` (the app's stores,
 // composables and components in a Nuxt environment, with Supabase replaced by fakes);
 // `contract` (supabase-js against the running API: the devstack, or a real Supabase named by
-// SUPABASE_URL and keys); `integration` (flows across services, same targets).
+// SUPABASE_URL and keys); `fuzz` (malformed requests against the API, and property tests of
+// the REST query parser); `integration` (flows across services, same targets).
 import { defineVitestProject } from '@nuxt/test-utils/config'
 import { defineConfig } from 'vitest/config'
 
@@ -35,6 +36,14 @@ export default defineConfig({
           include: ['tests/contract/**/*.test.ts'],
           testTimeout: 20_000,
           hookTimeout: 30_000,
+        },
+      },
+      {
+        test: {
+          name: 'fuzz',
+          environment: 'node',
+          include: ['tests/fuzz/**/*.test.ts'],
+          testTimeout: 60_000,
         },
       },
       {

@@ -5,24 +5,28 @@
 // each RPC (auto_explain, as the caller's role and claims) is kept next to its figures, with every
 // sequential scan it contains. Writes bench/results/tickets.json.
 //
-//   make bench-tickets  (node bench/tickets/run.ts [--reseed])  own instance (ports + 2000),
+//   make bench-tickets  (node bench/tickets/run.ts [--reseed])  own instance (ports + 2300),
 //                       10,000 clients, 100,000 tickets, 1,000,000 replies; seeded once (≈ 10 min)
-//   node bench/tickets/run.ts --smoke   a few rows on the running test instance, a few requests:
+//   node bench/tickets/run.ts --smoke [--instance test]   a few rows on the running instance, a few requests:
 //                       proves the benchmark still runs and loses nothing (make test's bench-smoke)
 import { randomUUID } from 'node:crypto'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg } from 'node:os'
 import { join } from 'node:path'
+import { parseArgs } from 'node:util'
 import postgres from 'postgres'
 import { dbUrl, loadConfig } from '../../devstack/src/config.ts'
 import { runStreaming } from '../../tests/helpers/command.ts'
 import { accessToken, runLoad, type LoadResult } from '../lib/load.ts'
 import { prepareCallers, searchTerms, seedTickets, type Persona, type Scale } from './seed.ts'
 
-const smoke = process.argv.includes('--smoke')
-const env = smoke
-  ? { ...process.env, DEVSTACK_INSTANCE: 'test' }
-  : { ...process.env, DEVSTACK_INSTANCE: 'bench-tickets', DEVSTACK_PORT_OFFSET: String(Number(process.env.DEVSTACK_PORT_OFFSET || 0) + 2000) }
+const { values } = parseArgs({ options: { smoke: { type: 'boolean', default: false }, reseed: { type: 'boolean', default: false }, instance: { type: 'string' } } })
+const smoke = values.smoke
+// Odd hundreds: other checkouts' instances sit at even ones (offsets in steps of 200, test + 1000).
+const ownInstance = values.instance === undefined && !smoke
+const env = ownInstance
+  ? { ...process.env, DEVSTACK_INSTANCE: 'bench-tickets', DEVSTACK_PORT_OFFSET: String(Number(process.env.DEVSTACK_PORT_OFFSET || 0) + 2300) }
+  : { ...process.env, DEVSTACK_INSTANCE: values.instance ?? 'test' }
 const config = loadConfig(env)
 const scale: Scale = smoke
   ? { clients: 3, staff: 2, ticketsPerClient: 4, repliesPerTicket: 3 }
@@ -106,8 +110,8 @@ async function explain(query: Query, caller: Caller): Promise<{ query: string, s
 }
 
 async function main(): Promise<void> {
-  if (!smoke) {
-    await devstack(process.argv.includes('--reseed') ? 'db:reset' : 'db:start')
+  if (ownInstance) {
+    await devstack(values.reseed ? 'db:reset' : 'db:start')
     await devstack('api:start')
   }
   const admin = postgres(dbUrl(config, 'supabase_admin'), { max: 2, onnotice: () => {} })

@@ -7,7 +7,8 @@
 //   node bench/web/run.ts [--no-build] [--js-only]
 //
 // Signed-in routes are measured with a made-up session: the API answers only the security state
-// (a staff member with a factor), everything else 404 as a Supabase without data would. That is
+// (a staff member with a factor) and the session list (one browser, so /profil loads its user-agent
+// parser as a real visit does), everything else 404 as a Supabase without data would. That is
 // enough to load each route's code; nothing here talks to a real backend.
 import { execFile, execFileSync } from 'node:child_process'
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -39,9 +40,16 @@ async function measureRoute(appUrl: string, route: string, signedIn: boolean): P
     const { page, context } = browser
     if (signedIn) {
       const apiUrl = config.apiUrl
-      await context.route(`${apiUrl}/**`, request => request.request().url().includes('/rpc/my_access_state')
-        ? request.fulfill({ json: { persona: 'staff', factors: { totp: 1, email: false }, has_factor: true, grace_period_ends_at: null, step_up_required: false, enrolment_required: false, access_allowed: true } })
-        : request.fulfill({ status: 404, json: { message: 'no Route matched with those values' } }))
+      const answers: Record<string, unknown> = {
+        '/rpc/my_access_state': { persona: 'staff', factors: { totp: 1, email: false }, has_factor: true, grace_period_ends_at: null, step_up_required: false, enrolment_required: false, access_allowed: true },
+        '/rpc/my_sessions': [{ id: 'bench', created_at: new Date().toISOString(), refreshed_at: null, user_agent: 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36', ip: '192.0.2.1', current: true }],
+      }
+      await context.route(`${apiUrl}/**`, (request) => {
+        const answer = Object.entries(answers).find(([path]) => request.request().url().includes(path))
+        return answer
+          ? request.fulfill({ json: answer[1] })
+          : request.fulfill({ status: 404, json: { message: 'no Route matched with those values' } })
+      })
       const now = Math.floor(Date.now() / 1000)
       const session = { access_token: fakeAccessToken(), refresh_token: 'bench', expires_in: 3600, expires_at: now + 3600, token_type: 'bearer', user: { id: 'bench', email: 'bench@kanzlei.example', aud: 'authenticated', app_metadata: {}, user_metadata: {}, created_at: new Date().toISOString() } }
       await context.addInitScript(value => sessionStorage.setItem('portal.auth', value), JSON.stringify(session))

@@ -1,7 +1,10 @@
 // Command line of the devstack, driven by the Makefile: `node devstack/src/cli.ts <command>`.
-import postgres from 'postgres'
+import { spawnSync } from 'node:child_process'
+import { join } from 'node:path'
+import { appBuildDir, serveApp } from '../../scripts/serve-app.ts'
 import { loadConfig, dbUrl, type DevstackConfig } from './config.ts'
 import { ClusterError, clusterState, createCluster, deleteInstanceData, ensureSystemPackages, startCluster, stopCluster } from './db/cluster.ts'
+import { demoLogins, formatDemoLogins } from './db/demo-logins.ts'
 import { applyMigrations, applyPlatform, applySeed, ProvisionError } from './db/provision.ts'
 import { listFunctions } from './functions/catalog.ts'
 import { denoCacheDir } from './functions/deno-env.ts'
@@ -33,20 +36,9 @@ function printStatus(config: DevstackConfig): void {
   log(`app        ${appPid ? `running (pid ${appPid})` : 'stopped'} — http://127.0.0.1:${config.ports.app}`)
 }
 
-/** The seed marks its accounts as demo logins (app_metadata.demo); all share one local password. */
 async function printDemoLogins(config: DevstackConfig): Promise<void> {
-  const sql = postgres(dbUrl(config), { max: 1, onnotice: () => {} })
-  try {
-    const rows = await sql<Array<{ email: string, name: string | null }>>`
-      select email, raw_user_meta_data ->> 'display_name' as name from auth.users
-      where raw_app_meta_data ->> 'demo' = 'true' order by created_at, email`
-    if (rows.length === 0) return
-    log('\nDemo logins (local only), password Demo-Zugang-lokal-2026:')
-    for (const row of rows) log(`  ${row.email.padEnd(36)} ${row.name ?? ''}`)
-  }
-  finally {
-    await sql.end()
-  }
+  const logins = await demoLogins(dbUrl(config))
+  if (logins.length > 0) log(`\n${formatDemoLogins(logins).join('\n')}`)
 }
 
 /**
@@ -89,6 +81,33 @@ async function serveInForeground(config: DevstackConfig): Promise<void> {
   process.once('SIGINT', shutdown)
 }
 
+/**
+ * `make preview`: the production build (manifest, service worker, offline shell) against this
+ * instance's API, in the foreground. On its own port, so its service worker never takes over the
+ * origin of `make dev`'s app.
+ */
+async function preview(config: DevstackConfig): Promise<void> {
+  await dbUp(config)
+  log(`API (${config.instance}): ${await startApiInBackground(config)}`)
+  await reportFunctions(config)
+  log('Building the production app (nuxt generate, about a minute) …')
+  const build = spawnSync(join(config.root, 'node_modules', '.bin', 'nuxi'), ['generate'], {
+    cwd: config.root,
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+    env: { ...process.env, DEVSTACK_INSTANCE: config.instance },
+  })
+  if (build.status !== 0) {
+    const tail = `${build.stdout}${build.stderr}`.split('\n').slice(-40).join('\n')
+    throw new ClusterError(`nuxt generate failed:\n${tail}`)
+  }
+  const port = config.ports.app + 1
+  await serveApp(appBuildDir(config.root), port)
+  log(`Portal (production build) on http://127.0.0.1:${port}: install it from the browser's address bar;`)
+  log('after the first visit it opens offline too (DevTools → Network → Offline). Ctrl-C ends the preview, `make stop` the rest.')
+  await printDemoLogins(config)
+}
+
 function log(message: string): void {
   if (message) console.log(message)
 }
@@ -107,6 +126,7 @@ const commands: Record<string, (config: DevstackConfig) => Promise<void> | void>
     }
   },
   'serve': serveInForeground,
+  'preview': preview,
   'api:start': async (config) => {
     log(`API (${config.instance}): ${await startApiInBackground(config)}`)
     if (await reportFunctions(config) > 0) process.exitCode = 1

@@ -83,6 +83,8 @@ export interface DevstackConfig {
   dbPassword: string
   apiUrl: string
   siteUrl: string
+  /** DEVSTACK_TRUSTED_PROXIES: peers whose X-Forwarded-For the gateway keeps (gateway/forwarding.ts). */
+  trustedProxies: string[]
   toml: SupabaseToml
 }
 
@@ -123,6 +125,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env, root = projectR
     dbPassword: localDevKeys.dbPassword,
     apiUrl: `http://127.0.0.1:${ports.api}`,
     siteUrl: siteUrl.toString().replace(/\/$/, ''),
+    trustedProxies: (env.DEVSTACK_TRUSTED_PROXIES ?? '').split(',').map(entry => entry.trim()).filter(Boolean),
     toml,
   }
 }

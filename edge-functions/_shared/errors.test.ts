@@ -6,7 +6,7 @@ const answer = async (response: Response) => ({ status: response.status, body: a
 Deno.test('RPC error codes become statuses: 401, 403, 404, 409, otherwise 400', async () => {
   const cases: Array<[string, number]> = [
     ['not_authenticated', 401], ['session_required', 401], ['mfa_required', 403], ['forbidden', 403], ['client_not_found', 404],
-    ['already_member', 409], ['invalid_email', 400],
+    ['already_member', 409], ['no_second_factor', 409], ['invalid_email', 400],
   ]
   for (const [code, status] of cases) {
     assert.deepEqual(await answer(rpcErrorResponse({ code: 'P0001', message: code, details: null })),

@@ -24,6 +24,8 @@ const statusByCode: Record<string, number> = {
   forbidden: 403,
   already_member: 409,
   matter_closed: 409,
+  // a factor reset of someone without a second factor
+  no_second_factor: 409,
 }
 
 /**

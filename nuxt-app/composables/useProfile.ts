@@ -25,8 +25,10 @@ export function useProfile() {
     const { error, status } = await (await supabase()).from('profiles').update(changes).eq('id', userId)
     busy.value = false
     errorKey.value = error ? errorMessageKey({ ...error, status }) : null
-    if (!error) profile.value = { ...changes }
-    return !error
+    if (error) return false
+    profile.value = { ...changes }
+    sessionStore.applyProfile(changes)
+    return true
   }
 
   return { profile, errorKey, busy, load, save }

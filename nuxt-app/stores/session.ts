@@ -75,6 +75,11 @@ export const useSessionStore = defineStore('session', () => {
     return loadSecurity()
   }
 
+  /** A saved profile: the name and language shown change at once, without asking the database again. */
+  function applyProfile(profile: { display_name: string, locale: string }) {
+    if (security.value) security.value = { ...security.value, displayName: profile.display_name, locale: profile.locale }
+  }
+
   /** `local`: this device; `global`: every device; `others`: every device but this one. */
   async function signOut(scope: 'local' | 'global' | 'others' = 'local') {
     const { error } = await (await client()).auth.signOut({ scope })
@@ -88,5 +93,5 @@ export const useSessionStore = defineStore('session', () => {
     security.value = null
   }
 
-  return { session, security, ready, user, persona, displayName, gate, init, loadSecurity, signIn, verifyLink, signOut }
+  return { session, security, ready, user, persona, displayName, gate, init, loadSecurity, applyProfile, signIn, verifyLink, signOut }
 })

@@ -14,6 +14,9 @@ export const knownCodes = new Set([
   'email_factor_not_enrolled', 'mfa_required', 'session_required', 'login_throttled', 'forbidden',
   'invitation_not_found', 'invitation_expired', 'invitation_revoked', 'invitation_already_accepted',
   'invitation_email_mismatch', 'invalid_email', 'client_not_found', 'already_member', 'user_not_found',
+  'last_second_factor', 'no_second_factor',
+  // backups (Verwaltung → Sicherungen)
+  'backup_not_configured',
   // Tickets and their attachments (supabase/README.md "Error codes").
   'idempotency_key_reused', 'subject_required', 'subject_too_long', 'body_required', 'body_too_long', 'invalid_priority',
   'invalid_category', 'invalid_status', 'invalid_cursor', 'scope_required', 'matter_not_found', 'requester_not_allowed',

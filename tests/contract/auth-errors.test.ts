@@ -38,7 +38,7 @@ describe('error shape', () => {
 
 describe('bearer tokens', () => {
   const userCall = async (token?: string) => {
-    const headers: Record<string, string> = { 'X-Supabase-Api-Version': '2024-01-01' }
+    const headers: Record<string, string> = { 'apikey': testEnv.anonKey, 'X-Supabase-Api-Version': '2024-01-01' }
     if (token) headers.Authorization = `Bearer ${token}`
     const response = await fetch(`${testEnv.supabaseUrl}/auth/v1/user`, { headers })
     return { status: response.status, body: await response.json() as { code: string } }
@@ -77,7 +77,7 @@ describe('disabled features', () => {
   })
 
   it.skipIf(!testEnv.isDevstack)('answers what the devstack leaves out with 501, never silently', async () => {
-    const response = await authFetch('/otp', { method: 'POST', body: { email: 'someone@test.example' } })
+    const response = await authFetch('/token?grant_type=pkce', { method: 'POST', body: { auth_code: 'x', code_verifier: 'y' } })
     expect(response.status).toBe(501)
     expect(await response.json()).toMatchObject({ code: 'not_implemented' })
   })

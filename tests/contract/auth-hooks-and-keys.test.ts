@@ -3,45 +3,29 @@
 // hooks are called as GoTrue calls them and that RS256 tokens carry a `kid`.
 import { randomUUID } from 'node:crypto'
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import type { AddressInfo } from 'node:net'
-import type { Server } from 'node:http'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { createClient, type SupabaseClient } from '@supabase/supabase-js'
+import type { SupabaseClient } from '@supabase/supabase-js'
 import { decodeJwt, decodeProtectedHeader, exportJWK, generateKeyPair } from 'jose'
 import { Secret, TOTP } from 'otpauth'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createAuth, createAuthService } from '../../devstack/src/auth/index.ts'
-import { loadConfig, mergeToml } from '../../devstack/src/config.ts'
-import { createGateway } from '../../devstack/src/gateway/server.ts'
-import { loadJwtKeys } from '../../devstack/src/shared/jwt.ts'
 import { createTestUser, type TestUser } from '../helpers/auth.ts'
+import { type AuthVariant, startAuthVariant } from '../helpers/auth-variant.ts'
 import { testEnv } from '../helpers/env.ts'
 import { closeDb, db } from '../helpers/personas.ts'
 
 const schema = `hook_test_${randomUUID().slice(0, 8)}`
 const scratch = mkdtempSync(join(tmpdir(), 'auth-hooks-'))
-let server: Server | undefined
-let closeAuth: (() => Promise<void>) | undefined
+let variant: AuthVariant | undefined
 let url = ''
 
 async function startAuth(override: Record<string, unknown>): Promise<void> {
-  const base = loadConfig({ ...process.env, DEVSTACK_INSTANCE: 'test' })
-  const config = { ...base, toml: mergeToml(base.toml, override) }
-  const service = createAuthService(createAuth({ config, jwt: await loadJwtKeys(config) }))
-  closeAuth = () => service.close!()
-  server = createGateway(config, [service])
-  await new Promise<void>(resolveListen => server!.listen(0, '127.0.0.1', resolveListen))
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`
+  variant = await startAuthVariant(override)
+  url = variant.url
 }
 
-async function stopAuth(): Promise<void> {
-  await new Promise<void>(resolveClose => server?.close(() => resolveClose()))
-  server?.closeAllConnections()
-  await closeAuth?.()
-}
-
-const client = (): SupabaseClient => createClient(url, testEnv.anonKey, { auth: { persistSession: false, autoRefreshToken: false } })
+const stopAuth = async () => variant?.stop()
+const client = (): SupabaseClient => variant!.client()
 const signIn = (user: TestUser) => client().auth.signInWithPassword({ email: user.email, password: user.password })
 
 afterAll(async () => {

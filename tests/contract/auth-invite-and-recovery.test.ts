@@ -63,7 +63,7 @@ describe('invitations', () => {
     const { data, error } = await client.auth.verifyOtp({ token_hash: link.tokenHash, type: link.type })
     expect(error).toBeNull()
     expect(data.session!.user.email).toBe(email)
-    expect(decodeJwt(data.session!.access_token).amr).toEqual([{ method: 'invite', timestamp: expect.any(Number) }])
+    expect(decodeJwt(data.session!.access_token).amr).toEqual([{ method: 'otp', timestamp: expect.any(Number) }])
     const password = strongPassword()
     expect((await client.auth.updateUser({ password })).error).toBeNull()
     expect((await authClient().auth.signInWithPassword({ email, password })).error).toBeNull()
@@ -85,7 +85,7 @@ describe('invitations', () => {
     expect(target).toBe(portalRedirect)
     expect(params.get('type')).toBe('invite')
     expect(params.get('token_type')).toBe('bearer')
-    expect(decodeJwt(params.get('access_token')!).amr).toEqual([{ method: 'invite', timestamp: expect.any(Number) }])
+    expect(decodeJwt(params.get('access_token')!).amr).toEqual([{ method: 'otp', timestamp: expect.any(Number) }])
 
     const again = await followLink(link.href)
     expect(again.params.get('error_code')).toBe('otp_expired')
@@ -123,7 +123,7 @@ describe('password recovery', () => {
     expect(error).toBeNull()
     const claims = decodeJwt(data.session!.access_token)
     expect(claims.aal).toBe('aal1')
-    expect(claims.amr).toEqual([{ method: 'recovery', timestamp: expect.any(Number) }])
+    expect(claims.amr).toEqual([{ method: 'otp', timestamp: expect.any(Number) }])
 
     const { data: level } = await recovered.auth.mfa.getAuthenticatorAssuranceLevel()
     expect(level).toMatchObject({ currentLevel: 'aal1', nextLevel: 'aal2' })

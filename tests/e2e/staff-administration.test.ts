@@ -1,7 +1,8 @@
 // Journey: a staff member, confirmed with the authenticator app, works under "Verwaltung": invites a
 // new client user through the form (the `invite` edge function, then the mail), and resets the
 // second factor of a client user who lost their phone (the `reset-factors` edge function), which
-// the database carries out and audits.
+// the database carries out and audits. The reset is offered only where the database allows it:
+// not beside the admin, nor beside someone without a factor, nor again once it is done.
 import { afterAll, expect, it } from 'vitest'
 import { latestMail } from '../helpers/auth.ts'
 import { db, uniqueEmail } from '../helpers/personas.ts'
@@ -17,11 +18,18 @@ it('staff invite a client user and reset another one’s second factor from the 
   const client = await newClient(staff, 'E2E Verwaltung GmbH')
   const target = await clientUser(staff, client, 'e2e-lost-phone')
   await enrolTotp(target.client)
-  const [targetProfile] = await db()<Array<{ display_name: string }>>`select display_name from public.profiles where id = ${target.id}`
+  const withoutFactor = await clientUser(staff, client, 'e2e-no-factor')
+  const admin = await staffMember('e2e-admin-boss', { admin: true })
+  await enrolTotp(admin.client)
+  const names = await db()<Array<{ id: string, display_name: string }>>`
+    select id, display_name from public.profiles where id in (${target.id}, ${withoutFactor.id}, ${admin.id})`
+  const nameOf = (id: string) => names.find(row => row.id === id)!.display_name
+  const targetName = nameOf(target.id)
   const invitee = uniqueEmail('e2e-form-invitee')
 
   const journey = await startJourney('staff-administration')
   const { page } = journey
+  const resetButton = (name: string) => page.getByRole('button', { name: `Zweiten Faktor von ${name} zurücksetzen` })
   try {
     await signIn(page, staff.email, staff.password)
     await stepUpPage(page)
@@ -29,6 +37,9 @@ it('staff invite a client user and reset another one’s second factor from the 
     await overview(page)
     await page.getByRole('link', { name: 'Verwaltung' }).first().click()
     await page.getByRole('heading', { level: 1, name: 'Verwaltung' }).waitFor()
+    await resetButton(targetName).waitFor()
+    expect(await resetButton(nameOf(admin.id)).count()).toBe(0)
+    expect(await resetButton(nameOf(withoutFactor.id)).count()).toBe(0)
     await journey.screenshot('administration')
 
     await page.getByLabel('Mandant', { exact: true }).selectOption(client.id)
@@ -40,11 +51,12 @@ it('staff invite a client user and reset another one’s second factor from the 
     const mail = await latestMail(invitee, 15_000)
     expect(new URL(portalLink(mail)).searchParams.get('type')).toBe('invite')
 
-    await page.getByRole('button', { name: `Zweiten Faktor von ${targetProfile!.display_name} zurücksetzen` }).click()
+    await resetButton(targetName).click()
     await page.getByRole('alertdialog').waitFor()
     await journey.screenshot('reset-confirmation')
     await page.getByRole('button', { name: 'Zurücksetzen', exact: true }).click()
-    await page.getByText(`Die zweiten Faktoren von ${targetProfile!.display_name} wurden zurückgesetzt`).waitFor()
+    await page.getByText(`Die zweiten Faktoren von ${targetName} wurden zurückgesetzt`).waitFor()
+    await resetButton(targetName).waitFor({ state: 'detached' })
     await journey.screenshot('reset-done')
 
     const [after] = await db()<Array<{ factors: number, sessions: number, audited: number }>>`

@@ -20,6 +20,13 @@ export const testEnv = {
   inboxUrl: process.env.INBOX_URL || `http://127.0.0.1:${devstack.ports.inbox}`,
   /** True when the tests run against the devstack (some checks read its files directly). */
   isDevstack: !process.env.SUPABASE_URL,
+  /**
+   * The self-hosted Supabase's Kong checks the apikey on Auth, REST and Realtime (key-auth); the
+   * CLI's gateway (`supabase start`) does not. SUPABASE_GATEWAY=cli says the tests meet the latter.
+   */
+  gatewayChecksApiKey: process.env.SUPABASE_GATEWAY !== 'cli',
+  /** A real Supabase with `[auth] enable_signup` on, for the sign-up tests (the portal keeps it off). */
+  signupUrl: process.env.SUPABASE_SIGNUP_URL,
 }
 
 /**

@@ -60,7 +60,7 @@ export async function createPersona(label: string, options: { aal?: 'aal1' | 'aa
       raw_app_meta_data, raw_user_meta_data, created_at, updated_at,
       confirmation_token, recovery_token, email_change_token_new, email_change)
     values ('00000000-0000-0000-0000-000000000000', ${id}, 'authenticated', 'authenticated', ${email}, '', ${createdAt},
-      ${sql.json({ provider: 'email', providers: ['email'] })}, ${sql.json({ test_identifier: label })}, ${createdAt}, ${createdAt},
+      ${sql.json({ provider: 'email', providers: ['email'], test_identifier: label })}, '{}', ${createdAt}, ${createdAt},
       '', '', '', '')`
   await sql`insert into auth.sessions (id, user_id, created_at, updated_at, aal) values (${sessionId}, ${id}, now(), now(), ${aal})`
   const now = Math.floor(Date.now() / 1000)
@@ -71,8 +71,7 @@ export async function createPersona(label: string, options: { aal?: 'aal1' | 'aa
     aal,
     amr: aal === 'aal2' ? [{ method: 'totp', timestamp: now }, { method: 'password', timestamp: now }] : [{ method: 'password', timestamp: now }],
     is_anonymous: false,
-    app_metadata: { provider: 'email', providers: ['email'] },
-    user_metadata: { test_identifier: label },
+    app_metadata: { provider: 'email', providers: ['email'], test_identifier: label },
   }, options.expiresInSeconds)
   const client = createClient(testEnv.supabaseUrl, testEnv.anonKey, { ...clientOptions, accessToken: async () => accessToken })
   return { id, email, sessionId, accessToken, client }

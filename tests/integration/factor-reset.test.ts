@@ -1,7 +1,8 @@
 // Staff reset a user's second factors through the `reset-factors` edge function: the database
 // checks the caller (staff, verified session) and removes the e-mail factor, ends the sessions and
 // the grace period and audits; the function removes the TOTP factor through the Auth admin API.
-// The user can sign in again but must enrol before anything else. Others are refused.
+// The user can sign in again but must enrol before anything else. Others are refused, and so is a
+// second reset with nothing left to reset (no_second_factor).
 import { FunctionsHttpError } from '@supabase/supabase-js'
 import { Secret, TOTP } from 'otpauth'
 import { afterAll, expect, it } from 'vitest'
@@ -35,12 +36,18 @@ it.skipIf(!testEnv.isDevstack)('staff reset TOTP and e-mail factors (audited); a
   expect(await db()`select 1 from private.email_factors where user_id = ${user.id}`).toHaveLength(1)
 
   const staff = await createStaff('resetting-staff')
+  // can_reset_factors names the user for staff only, and only while there is a factor to reset.
+  expect((await staff.client.rpc('can_reset_factors')).data).toContain(user.id)
+  expect((await coMember.client.rpc('can_reset_factors')).data).toEqual([])
   const reset = await staff.client.functions.invoke('reset-factors', { body: { user_id: user.id } })
   expect(reset.error).toBeNull()
   expect(reset.data).toEqual({ user_id: user.id, gotrue_factors_removed: 1, email_factor_removed: true, sessions_ended: 1 })
 
   expect((await serviceClient().auth.admin.mfa.listFactors({ userId: user.id })).data!.factors).toEqual([])
   expect(await db()`select 1 from private.email_factors where user_id = ${user.id}`).toHaveLength(0)
+  expect((await staff.client.rpc('can_reset_factors')).data).not.toContain(user.id)
+  const nothingLeft = await staff.client.functions.invoke('reset-factors', { body: { user_id: user.id } })
+  expect(((nothingLeft.error as FunctionsHttpError).context as Response).status).toBe(409)
   expect((await client.auth.refreshSession()).error).not.toBeNull()
   const audited = await db()`
     select actor_id, details from ops.audit_events where action = 'mfa.factors_reset' and entity_id = ${user.id}`

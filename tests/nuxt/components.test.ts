@@ -2,10 +2,12 @@ import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { mockNuxtImport, mountSuspended } from '@nuxt/test-utils/runtime'
 import { flushPromises } from '@vue/test-utils'
 import AdminInviteForm from '~/components/admin/AdminInviteForm.vue'
+import AdminPeopleList from '~/components/admin/AdminPeopleList.vue'
 import AppNavigation from '~/components/layout/AppNavigation.vue'
 import AuthNewPasswordForm from '~/components/auth/AuthNewPasswordForm.vue'
 import MfaGraceNotice from '~/components/mfa/MfaGraceNotice.vue'
 import MfaStepUp from '~/components/mfa/MfaStepUp.vue'
+import ProfileSessions from '~/components/profile/ProfileSessions.vue'
 import type { Persona, SecurityState } from '~/utils/security'
 import { createFakeSupabase, fakeSession, type FakeSupabase } from './fake-supabase'
 
@@ -144,5 +146,50 @@ describe('components', () => {
     await form.get('form').trigger('submit')
     await flushPromises()
     expect(form.text()).toContain('Diese Person hat bereits Zugang.')
+  })
+
+  it('offers the factor reset only beside the people the database names, and reloads after one', async () => {
+    signInAs('staff')
+    const person = (id: string, displayName: string, canResetFactors: boolean) => ({ id, displayName, clients: ['Mustermann GmbH'], staff: false, canResetFactors })
+    const people = [person('u-1', 'Erika Mandantin', true), person('u-2', 'Otto Ohnefaktor', false), { ...person('u-3', 'Dr. Anna Admin', false), staff: true }]
+    const list = await mountSuspended(AdminPeopleList, { props: { people } })
+    const resetButtons = list.findAll('button').filter(button => button.text() === 'Zweiten Faktor zurücksetzen')
+    expect(resetButtons.map(button => button.attributes('aria-label'))).toEqual(['Zweiten Faktor von Erika Mandantin zurücksetzen'])
+
+    await resetButtons[0]!.trigger('click')
+    await list.findAll('button').find(button => button.text() === 'Zurücksetzen')!.trigger('click')
+    await flushPromises()
+    expect(supabase.functions.invoke).toHaveBeenCalledWith('reset-factors', { body: { user_id: 'u-1' } })
+    expect(list.emitted('reset')).toHaveLength(1)
+  })
+
+  it('speaks the profile\'s language once signed in, and switches when the profile is saved', async () => {
+    const { $i18n } = useNuxtApp()
+    expect($i18n.locale.value).toBe('de')
+    signInAs('client', { locale: 'en' })
+    await flushPromises()
+    expect($i18n.locale.value).toBe('en')
+    const navigation = await mountSuspended(AppNavigation)
+    expect(navigation.findAll('a').map(link => link.text())).toContain('Overview')
+
+    useSessionStore().applyProfile({ display_name: 'Jonas Becker', locale: 'de' })
+    await flushPromises()
+    expect($i18n.locale.value).toBe('de')
+    expect(navigation.findAll('a').map(link => link.text())).toContain('Übersicht')
+  })
+
+  it('names each signed-in device by browser and system, with the raw user agent on demand', async () => {
+    signInAs('client')
+    const chrome = 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36'
+    const iphone = 'Mozilla/5.0 (iPhone; CPU iPhone OS 17_2 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/17.2 Mobile/15E148 Safari/604.1'
+    const session = (id: string, userAgent: string | null, current = false) => ({ id, created_at: '2026-11-27T09:00:00Z', refreshed_at: null, user_agent: userAgent, ip: '192.0.2.1', current })
+    supabase.rpcAnswers.set('my_sessions', { data: [session('s-1', chrome, true), session('s-2', iphone), session('s-3', 'curl/8.5.0'), session('s-4', null)] })
+    const list = await mountSuspended(ProfileSessions)
+    // The parser arrives with its own chunk after the list.
+    await vi.waitFor(() => expect(list.findAll('li').map(item => item.find('span').text()))
+      .toEqual(['Chrome 156 auf Linux dieses Gerät', 'Safari 17 auf iOS', 'Unbekanntes Gerät', 'Unbekanntes Gerät']))
+    const raw = list.findAll('details')
+    expect(raw.map(details => details.find('summary').text())).toEqual(Array(3).fill('Technische Kennung des Browsers'))
+    expect(raw.map(details => details.find('code').text())).toEqual([chrome, iphone, 'curl/8.5.0'])
   })
 })

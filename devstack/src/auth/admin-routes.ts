@@ -3,8 +3,9 @@
 import type { Sql } from 'postgres'
 import { sendJson } from '../shared/http.ts'
 import { requireAdmin } from './authenticate.ts'
-import { type AuthService, isEmail, objectField, type RequestContext, stringField, uuidPattern } from './context.ts'
-import { badRequest, notFound, notImplemented, unprocessable } from './errors.ts'
+import { type AuthService, objectField, type RequestContext, stringField, uuidPattern } from './context.ts'
+import { validateEmail } from './email.ts'
+import { badRequest, databaseStep, notFound, notImplemented, unprocessable } from './errors.ts'
 import { parseGoDuration } from './duration.ts'
 import { adminDeleteFactor, adminListFactors } from './mfa-routes.ts'
 import { assertStrongPassword, hashPassword } from './password.ts'
@@ -41,14 +42,17 @@ async function passwordHashFor(auth: AuthService, body: Record<string, unknown>)
 export async function createUser(auth: AuthService, ctx: RequestContext): Promise<void> {
   await requireAdmin(auth, ctx)
   const body = await ctx.body()
-  const email = stringField(body, 'email').trim()
-  if (stringField(body, 'phone')) throw notImplemented('Users with phone numbers')
-  if (!isEmail(email)) throw badRequest('validation_failed', 'Unable to validate email address: invalid format')
+  const given = stringField(body, 'email')
+  const phone = stringField(body, 'phone')
+  if (!given && !phone) throw badRequest('validation_failed', 'Cannot create a user without either an email or phone')
+  if (phone) throw notImplemented('Users with phone numbers')
+  const email = validateEmail(given)
   const id = stringField(body, 'id')
-  if (id && !uuidPattern.test(id)) throw badRequest('validation_failed', 'id must be a valid UUID')
+  if (id && !uuidPattern.test(id)) throw badRequest('validation_failed', 'ID must conform to the uuid v4 format')
+  if (id === '00000000-0000-0000-0000-000000000000') throw badRequest('validation_failed', 'ID cannot be a nil uuid')
   const encryptedPassword = await passwordHashFor(auth, body) ?? ''
   const ban = stringField(body, 'ban_duration')
-  const user = await auth.sql.begin(async (tx) => {
+  const user = await databaseStep('Database error creating new user', () => auth.sql.begin(async (tx) => {
     if (await findUserByEmail(tx, email)) throw unprocessable('email_exists', 'A user with this email address has already been registered')
     if (id && await findUserById(tx, id)) throw unprocessable('user_already_exists', 'User already exists')
     const created = await insertUser(tx, {
@@ -63,27 +67,41 @@ export async function createUser(auth: AuthService, ctx: RequestContext): Promis
     })
     await audit(tx, created, 'user_signedup', ctx.ip, { provider: 'email', user_id: created.id, user_email: created.email })
     return created
-  })
+  }))
   sendJson(ctx.res, 200, await userResponse(auth, user))
 }
 
 export async function listUsers(auth: AuthService, ctx: RequestContext): Promise<void> {
   await requireAdmin(auth, ctx)
   const query = ctx.url.searchParams
-  const page = Math.max(1, Number.parseInt(query.get('page') || '1', 10) || 1)
-  const perPage = Math.max(1, Number.parseInt(query.get('per_page') || '50', 10) || 50)
+  const page = paginationParameter(query.get('page'), 1)
+  const perPage = paginationParameter(query.get('per_page'), 50)
   const filter = query.get('filter') ?? ''
-  const pattern = `%${filter.replace(/[\\%_]/g, '\\$&')}%`
+  // FindUsersInAudience: LIKE on the address, ILIKE on full_name, the filter's own % and _ included.
+  const pattern = `%${filter}%`
   const where = auth.sql`where instance_id = ${'00000000-0000-0000-0000-000000000000'} and aud = 'authenticated'
-    ${filter ? auth.sql`and (email ilike ${pattern} or raw_user_meta_data->>'full_name' ilike ${pattern})` : auth.sql``}`
+    ${filter ? auth.sql`and (email like ${pattern} or raw_user_meta_data->>'full_name' ilike ${pattern})` : auth.sql``}`
   const [{ count }] = await auth.sql<[{ count: number }]>`select count(*)::int as count from auth.users ${where}`
+  // pop's Paginate treats page 0 as 1 and per_page 0 as 20 (GoTrue then divides by 0: 500; here the headers use 20).
+  const rows = perPage === 0n ? 20 : Number(perPage > 1000000n ? 1000000n : perPage)
+  const offset = page <= 1n ? 0n : (page - 1n) * BigInt(rows)
   const users = await auth.sql<UserRow[]>`
-    select * from auth.users ${where} order by created_at desc, id limit ${perPage} offset ${(page - 1) * perPage}`
+    select * from auth.users ${where} order by created_at desc, id limit ${rows} offset ${offset.toString()}::bigint`
   const ids = users.map(user => user.id)
   const identities = ids.length ? await auth.sql<IdentityRow[]>`select * from auth.identities where user_id = any(${ids}::uuid[]) order by created_at` : []
   const factors = ids.length ? await auth.sql`select * from auth.mfa_factors where user_id = any(${ids}::uuid[]) order by created_at` : []
   const body = users.map(user => userJson(user, identities.filter(row => row.user_id === user.id), factors.filter(row => row.user_id === user.id) as never))
-  sendJson(ctx.res, 200, { users: body, aud: 'authenticated' }, paginationHeaders(ctx.url, page, perPage, count))
+  sendJson(ctx.res, 200, { users: body, aud: 'authenticated' }, paginationHeaders(ctx.url, Number(page), rows, count))
+}
+
+/** GoTrue's paginate: strconv.ParseUint, so `-1`, `1.5` or `abc` are refused, not clamped. */
+function paginationParameter(value: string | null, fallback: number): bigint {
+  if (!value) return BigInt(fallback)
+  if (!/^\d+$/.test(value) || BigInt(value) > 18446744073709551615n) {
+    const reason = /^\d+$/.test(value) ? 'value out of range' : 'invalid syntax'
+    throw badRequest('validation_failed', `Bad Pagination Parameters: strconv.ParseUint: parsing ${JSON.stringify(value)}: ${reason}`)
+  }
+  return BigInt(value)
 }
 
 /** GoTrue's addPaginationHeaders: links from the request URL with sorted query keys. */
@@ -133,13 +151,14 @@ export async function adminUserFactor(auth: AuthService, ctx: RequestContext): P
 async function updateUserById(auth: AuthService, ctx: RequestContext, user: UserRow): Promise<void> {
   const body = await ctx.body()
   if (stringField(body, 'phone')) throw notImplemented('Users with phone numbers')
-  const email = stringField(body, 'email').trim().toLowerCase()
+  const given = stringField(body, 'email')
+  const email = given ? validateEmail(given) : ''
   const encryptedPassword = await passwordHashFor(auth, body)
   const userMetadata = objectField(body, 'user_metadata')
   const appMetadata = objectField(body, 'app_metadata')
   const role = stringField(body, 'role')
   const ban = stringField(body, 'ban_duration')
-  const updated = await auth.sql.begin(async (tx) => {
+  const updated = await databaseStep('Error updating user', () => auth.sql.begin(async (tx) => {
     if (email && email !== user.email) {
       const other = await findUserByEmail(tx, email)
       if (other && other.id !== user.id) throw unprocessable('email_exists', 'A user with this email address has already been registered')
@@ -157,7 +176,7 @@ async function updateUserById(auth: AuthService, ctx: RequestContext, user: User
     await tx`update auth.users set updated_at = now() where id = ${user.id}`
     await audit(tx, user, 'user_modified', ctx.ip, { user_id: user.id, user_email: user.email })
     return (await findUserById(tx, user.id))!
-  })
+  }))
   sendJson(ctx.res, 200, await userResponse(auth, updated))
 }
 

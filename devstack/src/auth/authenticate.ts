@@ -1,9 +1,9 @@
 // GoTrue's requireAuthentication / requireAdminCredentials (internal/api/auth.go): the bearer
 // must verify, its `sub` must be a user and its `session_id` (when present) a live session.
 import type { JWTPayload } from 'jose'
-import { bearerToken } from '../shared/http.ts'
 import { type AuthService, type RequestContext, uuidPattern } from './context.ts'
 import { badRequest, forbidden, unauthorized } from './errors.ts'
+import { malformedTokenMessage, verificationMessage } from './jwt-messages.ts'
 import { findUserById, isBanned, type SessionRow, type UserRow } from './store.ts'
 
 export const adminRoles = ['service_role', 'supabase_admin']
@@ -14,14 +14,20 @@ export interface Caller {
   session: SessionRow | null
 }
 
+/** GoTrue's bearerRegexp: `Bearer`, one space, the token (api.go). */
+const bearer = /^bearer (\S+)$/i
+
 async function verifiedClaims(auth: AuthService, ctx: RequestContext): Promise<Caller['claims']> {
-  const token = bearerToken(ctx.req)
+  const token = bearer.exec(ctx.req.headers.authorization ?? '')?.[1]
   if (!token) throw unauthorized('no_authorization', 'This endpoint requires a valid Bearer token')
+  const badJwt = (reason: string) => forbidden('bad_jwt', `invalid JWT: unable to parse or verify signature, ${reason}`)
+  const malformed = malformedTokenMessage(token)
+  if (malformed) throw badJwt(malformed)
   try {
     return await auth.jwt.verify(token)
   }
   catch (error) {
-    throw forbidden('bad_jwt', `invalid JWT: unable to parse or verify signature, ${(error as Error).message}`)
+    throw badJwt(verificationMessage(error))
   }
 }
 

@@ -3,9 +3,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import { isIP } from 'node:net'
 import type { Sql } from 'postgres'
-import { clientIp, readJson } from '../shared/http.ts'
+import { clientIp, PayloadTooLargeError, readJson } from '../shared/http.ts'
 import type { JwtKeys } from '../shared/jwt.ts'
-import { badRequest } from './errors.ts'
+import { AuthError, badRequest } from './errors.ts'
 import type { AuthMailer } from './mailer.ts'
 import type { Limiters } from './ratelimit.ts'
 import type { AuthSettings } from './settings.ts'
@@ -30,6 +30,9 @@ export interface RequestContext {
   body: () => Promise<Record<string, unknown>>
 }
 
+/** GoTrue reads at most 1 MiB of any request body (limitRequestBody in api.go). */
+const maxBodyBytes = 1 << 20
+
 export function requestContext(req: IncomingMessage, res: ServerResponse, path: string): RequestContext {
   const forwarded = req.headers['x-forwarded-for']
   const firstForwarded = (Array.isArray(forwarded) ? forwarded[0] : forwarded)?.split(',')[0]?.trim()
@@ -41,9 +44,14 @@ export function requestContext(req: IncomingMessage, res: ServerResponse, path: 
     params: {},
     ip: firstForwarded && isIP(firstForwarded) ? firstForwarded : clientIp(req),
     body: () => {
-      parsed ??= readJson<unknown>(req).then(
+      parsed ??= readJson<unknown>(req, maxBodyBytes).then(
         value => (value && typeof value === 'object' && !Array.isArray(value) ? value as Record<string, unknown> : {}),
-        () => {
+        (error) => {
+          if (error instanceof PayloadTooLargeError) {
+            // As Go's MaxBytesReader: the rest of the body is never read, so the connection ends.
+            res.setHeader('Connection', 'close')
+            throw new AuthError(413, 'request_entity_too_large', `Request body too large (max ${maxBodyBytes} bytes)`)
+          }
           throw badRequest('bad_json', 'Could not parse request body as JSON')
         },
       )
@@ -53,9 +61,6 @@ export function requestContext(req: IncomingMessage, res: ServerResponse, path: 
 }
 
 export const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
-
-/** GoTrue's own e-mail check is as loose: something@host.tld. */
-export const isEmail = (value: string) => /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(value)
 
 /** A string field of a JSON body ('' when absent or not a string). */
 export const stringField = (body: Record<string, unknown>, key: string): string => {

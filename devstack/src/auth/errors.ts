@@ -11,8 +11,8 @@ export class AuthError extends Error {
   status: number
   code: string
   extra: Record<string, unknown>
-  constructor(status: number, code: string, message: string, extra: Record<string, unknown> = {}) {
-    super(message)
+  constructor(status: number, code: string, message: string, extra: Record<string, unknown> = {}, cause?: unknown) {
+    super(message, { cause })
     this.status = status
     this.code = code
     this.extra = extra
@@ -25,7 +25,36 @@ export const forbidden = (code: string, message: string) => new AuthError(403, c
 export const notFound = (code: string, message: string) => new AuthError(404, code, message)
 export const unprocessable = (code: string, message: string) => new AuthError(422, code, message)
 export const tooManyRequests = (code: string, message: string) => new AuthError(429, code, message)
-export const internalError = (message: string) => new AuthError(500, 'unexpected_failure', message)
+export const internalError = (message: string, cause?: unknown) => new AuthError(500, 'unexpected_failure', message, {}, cause)
+
+/**
+ * A database step of a handler, wrapped as GoTrue wraps it: a failure (e.g. a trigger refusing
+ * the write) becomes a 500 with GoTrue's message for that step; refusals of our own pass.
+ */
+export async function databaseStep<T>(message: string, step: () => Promise<T>): Promise<T> {
+  try {
+    return await step()
+  }
+  catch (error) {
+    if (error instanceof AuthError) throw error
+    throw internalError(message, error)
+  }
+}
+
+interface PostgresFailure { code: string, message: string, detail?: string, hint?: string }
+
+/**
+ * The Postgres errors GoTrue shows legacy clients instead of its own message
+ * (utilities.NewPostgresError): raise_exception and integrity violations as 500, `PTnnn` as nnn.
+ */
+function publishedPostgresError(cause: unknown): { status: number, body: PostgresFailure } | null {
+  const failure = cause as Partial<PostgresFailure> | undefined
+  if (!failure || typeof failure.code !== 'string' || failure.code.length !== 5 || typeof failure.message !== 'string') return null
+  const statusFromCode = /^PT\d{3}$/.test(failure.code) ? Number(failure.code.slice(2)) : 0
+  const status = ['P0001', '23000', '23001', '23502', '23503', '23505', '23514', '23P01'].includes(failure.code) ? 500 : statusFromCode
+  if (!status) return null
+  return { status, body: { code: failure.code, message: failure.message, ...(failure.hint ? { hint: failure.hint } : {}), ...(failure.detail ? { detail: failure.detail } : {}) } }
+}
 
 /** Parts of GoTrue the devstack leaves out answer this instead of pretending. */
 export const notImplemented = (what: string) =>
@@ -43,6 +72,11 @@ export function sendAuthError(req: IncomingMessage, res: ServerResponse, error: 
   if (version && version >= firstVersionWithCodes) {
     headers[apiVersionHeader] = firstVersionWithCodes
     sendJson(res, error.status, { code: error.code, message: error.message, ...error.extra }, headers)
+    return
+  }
+  const published = publishedPostgresError(error.cause)
+  if (published) {
+    sendJson(res, published.status, published.body, headers)
     return
   }
   sendJson(res, error.status, { code: error.status, error_code: error.code, msg: error.message, ...error.extra }, headers)

@@ -49,3 +49,42 @@ export async function callHook(db: Db, hook: HookSetting, name: HookName, input:
 function quoteIdent(name: string): string {
   return `"${name.replace(/"/g, '""')}"`
 }
+
+type ClaimType = 'string' | 'integer' | 'array' | 'object'
+
+/** GoTrue's MinimumViableTokenSchema (tokens/service.go): the types it checks and what it requires. */
+const claimTypes: Record<string, ClaimType[]> = {
+  aud: ['string', 'array'], exp: ['integer'], jti: ['string'], iat: ['integer'], iss: ['string'], nbf: ['integer'],
+  sub: ['string'], email: ['string'], phone: ['string'], app_metadata: ['object'], user_metadata: ['object'],
+  role: ['string'], aal: ['string'], amr: ['array'], session_id: ['string'], client_id: ['string'],
+}
+const requiredClaims = ['aud', 'exp', 'iat', 'sub', 'email', 'phone', 'role', 'aal', 'session_id', 'is_anonymous']
+
+function jsonType(value: unknown): string {
+  if (value === null) return 'null'
+  if (Array.isArray(value)) return 'array'
+  if (typeof value === 'number') return Number.isInteger(value) ? 'integer' : 'number'
+  return typeof value
+}
+
+/**
+ * The custom access token hook's claims as GoTrue accepts them, or its 500 listing what does not
+ * conform (in gojsonschema's words).
+ */
+export function validateTokenClaims(claims: unknown): Record<string, unknown> {
+  if (!claims || typeof claims !== 'object' || Array.isArray(claims)) {
+    throw new AuthError(500, 'unexpected_failure', `output claims do not conform to the expected schema: \n- (root): Invalid type. Expected: object, given: ${jsonType(claims)}\n`)
+  }
+  const given = claims as Record<string, unknown>
+  const problems = [
+    ...requiredClaims.filter(key => !(key in given)).map(key => `(root): ${key} is required`),
+    ...Object.entries(claimTypes).filter(([key, types]) => key in given && !types.includes(jsonType(given[key]) as ClaimType))
+      .map(([key, types]) => `${key}: Invalid type. Expected: ${types.length > 1 ? `[${types.join(',')}]` : types[0]}, given: ${jsonType(given[key])}`),
+    ...(Array.isArray(given.amr) ? given.amr : []).flatMap((entry, index) =>
+      (['string', 'object'].includes(jsonType(entry)) ? [] : [`amr.${index}: Must validate at least one schema (anyOf)`])),
+  ]
+  if (problems.length) {
+    throw new AuthError(500, 'unexpected_failure', `output claims do not conform to the expected schema: \n${problems.map(problem => `- ${problem}\n`).join('')}`)
+  }
+  return given
+}

@@ -8,8 +8,9 @@ import { connect } from '../shared/db.ts'
 import { sendJson } from '../shared/http.ts'
 import { adminUser, adminUserFactor, adminUserFactors, createUser, listUsers } from './admin-routes.ts'
 import { type AuthService, type RequestContext, requestContext } from './context.ts'
-import { AuthError, badRequest, notFound, notImplemented, sendAuthError, unprocessable } from './errors.ts'
-import { generateLink, invite, recover, verify } from './link-routes.ts'
+import { AuthError, badRequest, internalError, notFound, notImplemented, sendAuthError } from './errors.ts'
+import { generateLink, invite, magicLinkRoute, otp, reauthenticate, recover, resend, verify } from './link-routes.ts'
+import { signup } from './signup-routes.ts'
 import { createMailer } from './mailer.ts'
 import { challenge, enroll, unenroll, verifyFactor } from './mfa-routes.ts'
 import { createLimiters } from './ratelimit.ts'
@@ -17,6 +18,13 @@ import { getUser, logout, token, updateUser } from './session-routes.ts'
 import { type AuthSettings, loadAuthSettings } from './settings.ts'
 
 type Handler = (auth: AuthService, ctx: RequestContext) => Promise<void> | void
+
+/**
+ * A NUL (or a byte no UTF-8 has) in a string of the request, refused by Postgres (22021, 22P05).
+ * GoTrue passes such values on too and answers 500 "Database error …"; the devstack answers 400.
+ */
+const isUnstorableText = (error: unknown) =>
+  (error as { name?: string })?.name === 'PostgresError' && ['22021', '22P05'].includes((error as { code?: string }).code ?? '')
 
 interface Route { methods: string[], pattern: RegExp, handler: Handler }
 
@@ -27,7 +35,7 @@ const route = (methods: string[], path: string, handler: Handler): Route =>
 /** GoTrue's `GET /settings` for this configuration: only e-mail logins exist here. */
 function settingsBody(settings: AuthSettings) {
   const providers = ['anonymous_users', 'apple', 'azure', 'bitbucket', 'discord', 'facebook', 'figma', 'fly', 'github', 'gitlab', 'google', 'keycloak', 'kakao', 'linkedin', 'linkedin_oidc', 'notion', 'spotify', 'slack', 'slack_oidc', 'workos', 'twitch', 'twitter', 'x', 'zoom', 'email', 'phone']
-  const external = Object.fromEntries(providers.map(name => [name, name === 'email' || (name === 'anonymous_users' && settings.enableAnonymousSignIns)]))
+  const external = Object.fromEntries(providers.map(name => [name, (name === 'email' && settings.emailProviderEnabled) || (name === 'anonymous_users' && settings.enableAnonymousSignIns)]))
   return {
     external,
     disable_signup: !settings.enableSignup,
@@ -36,16 +44,6 @@ function settingsBody(settings: AuthSettings) {
     sms_provider: '',
     saml_enabled: false,
   }
-}
-
-async function signup(auth: AuthService, ctx: RequestContext): Promise<void> {
-  const body = await ctx.body()
-  if (!body.email && !body.phone) {
-    if (!auth.settings.enableAnonymousSignIns) throw unprocessable('anonymous_provider_disabled', 'Anonymous sign-ins are disabled')
-    throw notImplemented('Anonymous sign-in')
-  }
-  if (!auth.settings.enableSignup) throw unprocessable('signup_disabled', 'Signups not allowed for this instance')
-  throw notImplemented('Public sign-up (POST /signup)')
 }
 
 const routes: Route[] = [
@@ -83,23 +81,17 @@ const routes: Route[] = [
     if (!auth.settings.enableManualLinking) throw notFound('manual_linking_disabled', 'Manual linking is disabled')
     throw notImplemented('Identity linking')
   }),
-  route(['POST'], '/otp', () => {
-    throw notImplemented('Magic-link and OTP sign-in (POST /otp)')
-  }),
-  route(['POST'], '/magiclink', () => {
-    throw notImplemented('Magic-link sign-in (POST /magiclink)')
-  }),
-  route(['POST'], '/resend', () => {
-    throw notImplemented('Resending confirmation mails (POST /resend)')
-  }),
-  route(['GET'], '/reauthenticate', () => {
-    throw notImplemented('Reauthentication nonces (GET /reauthenticate)')
-  }),
+  route(['POST'], '/otp', otp),
+  route(['POST'], '/magiclink', magicLinkRoute),
+  route(['POST'], '/resend', resend),
+  route(['GET'], '/reauthenticate', reauthenticate),
 ]
 
 export function createAuthService(auth: AuthService): HttpService {
   return {
     prefix: '/auth/v1',
+    checksApiKey: true,
+    openPaths: ['/verify', '/callback', '/authorize', '/.well-known/jwks.json'],
     async handle(req, res, path) {
       const ctx = requestContext(req, res, path)
       const matching = routes.map(candidate => ({ candidate, match: candidate.pattern.exec(ctx.url.pathname) })).filter(entry => entry.match)
@@ -115,7 +107,13 @@ export function createAuthService(auth: AuthService): HttpService {
           sendAuthError(req, res, error)
           return
         }
-        throw error
+        if (isUnstorableText(error)) {
+          sendAuthError(req, res, badRequest('validation_failed', 'Unable to process request: a value holds a character the database cannot store'))
+          return
+        }
+        // GoTrue's answer to anything else, e.g. a database trigger refusing a write.
+        console.error(`[auth] ${req.method} ${ctx.url.pathname} failed:`, (error as Error).message)
+        sendAuthError(req, res, internalError('Unexpected failure, please check server logs for more information'))
       }
     },
     close: () => auth.sql.end({ timeout: 5 }),

@@ -1,25 +1,27 @@
-// Invite and recovery mails: the templates of `[auth.email.template.*]` sent over SMTP to the
-// devstack's sink, from `[local_smtp] admin_email`/`sender_name`. The e-mail rate limit applies as
-// in GoTrue (mail.go): only when confirmations are on, and always refusing when email_sent is 0.
+// Auth's mails: the templates of `[auth.email.template.*]` sent over SMTP to the devstack's sink,
+// from `[local_smtp] admin_email`/`sender_name`. The e-mail rate limit applies as in GoTrue
+// (mail.go): only when confirmations are on, and always refusing when email_sent is 0.
 import { readFileSync } from 'node:fs'
 import { createTransport } from 'nodemailer'
 import type { DevstackConfig } from '../config.ts'
 import { smtpEndpoint } from '../shared/smtp.ts'
 import { tooManyRequests } from './errors.ts'
 import type { TokenBucketLimiter } from './ratelimit.ts'
-import type { AuthSettings, EmailTemplate } from './settings.ts'
+import type { AuthSettings, EmailTemplate, MailKind } from './settings.ts'
 import { renderTemplate, type TemplateData } from './template.ts'
-
-export type MailKind = 'invite' | 'recovery'
 
 export interface AuthMailer {
   send: (kind: MailKind, to: string, data: TemplateData) => Promise<void>
 }
 
-/** GoTrue's built-in bodies, used when config.toml names no content_path. */
+/** Plain bodies for a template config.toml leaves without content_path. */
 const defaultBodies: Record<MailKind, string> = {
-  invite: '<h2>You have been invited</h2><p>You have been invited to create a user on {{ .SiteURL }}. Follow this link to accept the invite:</p><p><a href="{{ .ConfirmationURL }}">Accept the invite</a></p>',
-  recovery: '<h2>Reset Password</h2><p>Follow this link to reset the password for your user:</p><p><a href="{{ .ConfirmationURL }}">Reset Password</a></p>',
+  invite: '<p>You are invited to {{ .SiteURL }}: <a href="{{ .ConfirmationURL }}">accept the invitation</a> or enter the code {{ .Token }}.</p>',
+  confirmation: '<p>Confirm your address: <a href="{{ .ConfirmationURL }}">confirm</a> or enter the code {{ .Token }}.</p>',
+  recovery: '<p>Reset your password: <a href="{{ .ConfirmationURL }}">reset</a> or enter the code {{ .Token }}.</p>',
+  magic_link: '<p>Sign in: <a href="{{ .ConfirmationURL }}">sign in</a> or enter the code {{ .Token }}.</p>',
+  email_change: '<p>Confirm the change from {{ .Email }} to {{ .NewEmail }}: <a href="{{ .ConfirmationURL }}">confirm</a> or enter the code {{ .Token }}.</p>',
+  reauthentication: '<p>Your code: {{ .Token }}</p>',
 }
 
 export function createMailer(config: DevstackConfig, settings: AuthSettings, emailLimiter: TokenBucketLimiter): AuthMailer {

@@ -6,7 +6,7 @@ import QRCode from 'qrcode'
 import { sendJson } from '../shared/http.ts'
 import { type Caller, requireUser } from './authenticate.ts'
 import { type AuthService, type RequestContext, stringField, uuidPattern } from './context.ts'
-import { badRequest, forbidden, notFound, unprocessable } from './errors.ts'
+import { badRequest, databaseStep, forbidden, notFound, unprocessable } from './errors.ts'
 import { callHook } from './hooks.ts'
 import { factorJson } from './serialize.ts'
 import { rateLimit } from './session-routes.ts'
@@ -86,7 +86,7 @@ async function callerFactor(auth: AuthService, caller: Caller, factorId: string)
 
 export async function challenge(auth: AuthService, ctx: RequestContext): Promise<void> {
   const caller = await requireMfaCaller(auth, ctx)
-  rateLimit(auth.limiters.factor, ctx)
+  rateLimit(auth.limiters.factorChallenge, ctx)
   const factor = await callerFactor(auth, caller, ctx.params.factorId!)
   if (factor.factor_type !== 'totp') throw unprocessable('mfa_verification_failed', 'Only TOTP factors are supported by the devstack')
   if (!auth.settings.mfa.totpVerify) throw unprocessable('mfa_totp_verify_not_enabled', 'MFA verification is disabled for TOTP')
@@ -113,7 +113,7 @@ function acceptTotp(auth: AuthService, factor: FactorRow, code: string): boolean
 
 export async function verifyFactor(auth: AuthService, ctx: RequestContext): Promise<void> {
   const caller = await requireMfaCaller(auth, ctx)
-  rateLimit(auth.limiters.factor, ctx)
+  rateLimit(auth.limiters.factorVerify, ctx)
   const factor = await callerFactor(auth, caller, ctx.params.factorId!)
   if (!auth.settings.mfa.totpVerify) throw unprocessable('mfa_totp_verify_not_enabled', 'MFA verification is disabled for TOTP')
   const body = await ctx.body()
@@ -202,7 +202,7 @@ export async function adminDeleteFactor(auth: AuthService, ctx: RequestContext, 
     ? await auth.sql<FactorRow[]>`select * from auth.mfa_factors where id = ${factorId} and user_id = ${userId}`
     : []
   if (!factor) throw notFound('mfa_factor_not_found', 'Factor not found')
-  await auth.sql.begin(tx => removeFactor(tx, factor))
+  await databaseStep('Database error deleting factor', () => auth.sql.begin(tx => removeFactor(tx, factor)))
   auth.usedTotpSteps.delete(factor.id)
   sendJson(ctx.res, 200, factorJson(factor))
 }

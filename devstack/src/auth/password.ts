@@ -1,6 +1,7 @@
 // Password storage and rules as GoTrue has them: bcrypt `$2a$` with cost 10 (Go's
 // bcrypt.DefaultCost), at most 72 bytes, and the strength rules of `minimum_password_length` and
 // `password_requirements` (internal/api/password.go).
+import { randomBytes } from 'node:crypto'
 import bcrypt from 'bcryptjs'
 import { AuthError, badRequest } from './errors.ts'
 
@@ -10,6 +11,11 @@ export async function hashPassword(password: string): Promise<string> {
   // bcryptjs writes the `$2b$` prefix; Go writes `$2a$`. The hash is identical for both.
   const salt = bcrypt.genSaltSync(10).replace(/^\$2b\$/, '$2a$')
   return bcrypt.hash(password, salt)
+}
+
+/** The password GoTrue gives accounts nobody chose one for (invitees on confirmation, magic-link sign-ups). */
+export function randomPassword(): string {
+  return randomBytes(48).toString('base64url')
 }
 
 export async function verifyPassword(password: string, hash: string | null): Promise<boolean> {

@@ -34,18 +34,28 @@ export class TokenBucketLimiter {
 const fiveMinutes = 5 * 60_000
 const oneHour = 60 * 60_000
 
-/** The per-IP limiters GoTrue puts in front of its endpoints, from `[auth.rate_limit]`. */
+/**
+ * The per-IP limiters GoTrue puts in front of its endpoints (internal/api/apilimiter), from
+ * `[auth.rate_limit]`: every /token grant shares `token_refresh`; `sign_in_sign_ups` (the CLI's
+ * GOTRUE_RATE_LIMIT_OTP) feeds one bucket each for /recover, /resend, /magiclink, /otp, PUT /user
+ * and /signup.
+ */
 export function createLimiters(limits: { tokenRefresh: number, signInSignUps: number, tokenVerifications: number, emailSent: number }, now?: Clock) {
   // GoTrue fixes the burst of its per-5-minute limiters at 30, whatever the configured rate.
   const per5Minutes = (rate: number) => new TokenBucketLimiter({ capacity: 30, perWindow: rate, windowMs: fiveMinutes, now })
+  // GOTRUE_MFA_RATE_LIMIT_CHALLENGE_AND_VERIFY: 15 per minute, burst 30 (no config.toml key).
+  const perMinute = () => new TokenBucketLimiter({ capacity: 30, perWindow: 15, windowMs: 60_000, now })
   return {
-    signIn: per5Minutes(limits.signInSignUps),
-    refresh: per5Minutes(limits.tokenRefresh),
+    token: per5Minutes(limits.tokenRefresh),
     verify: per5Minutes(limits.tokenVerifications),
     recover: per5Minutes(limits.signInSignUps),
-    userUpdate: per5Minutes(limits.signInSignUps),
-    // GOTRUE_MFA_RATE_LIMIT_CHALLENGE_AND_VERIFY: 15 per minute, burst 30 (no config.toml key).
-    factor: new TokenBucketLimiter({ capacity: 30, perWindow: 15, windowMs: 60_000, now }),
+    resend: per5Minutes(limits.signInSignUps),
+    magicLink: per5Minutes(limits.signInSignUps),
+    otp: per5Minutes(limits.signInSignUps),
+    user: per5Minutes(limits.signInSignUps),
+    signups: per5Minutes(limits.signInSignUps),
+    factorChallenge: perMinute(),
+    factorVerify: perMinute(),
     /** Project-wide, not per IP: burst and refill both `email_sent` per hour. */
     email: new TokenBucketLimiter({ capacity: limits.emailSent, perWindow: limits.emailSent, windowMs: oneHour, now }),
   }

@@ -3,13 +3,16 @@
 import { sendJson } from '../shared/http.ts'
 import { requireUser } from './authenticate.ts'
 import { type AuthService, objectField, type RequestContext, stringField } from './context.ts'
-import { badRequest, forbidden, notImplemented, tooManyRequests, unprocessable } from './errors.ts'
+import { validateEmail } from './email.ts'
+import { AuthError, badRequest, databaseStep, forbidden, notImplemented, tooManyRequests, unprocessable } from './errors.ts'
 import { callHook } from './hooks.ts'
 import { assertStrongPassword, hashPassword, passwordWeakness, verifyPassword } from './password.ts'
 import type { TokenBucketLimiter } from './ratelimit.ts'
 import { userJson } from './serialize.ts'
 import { audit, type Db, deleteSessions, factorsOf, findUserByEmail, findUserById, identitiesOf, isBanned, mergeMetadata, type RefreshTokenRow, type UserRow } from './store.ts'
-import { sessionResponse, startSession, swapRefreshToken } from './tokens.ts'
+import { sendEmailChange } from './link-mail.ts'
+import { useNonce } from './link-routes.ts'
+import { aalAndAmr, sessionResponse, startSession, swapRefreshToken } from './tokens.ts'
 
 export const invalidCredentials = 'Invalid login credentials'
 
@@ -29,7 +32,7 @@ export async function token(auth: AuthService, ctx: RequestContext): Promise<voi
 }
 
 async function passwordGrant(auth: AuthService, ctx: RequestContext): Promise<void> {
-  rateLimit(auth.limiters.signIn, ctx)
+  rateLimit(auth.limiters.token, ctx)
   const body = await ctx.body()
   const email = stringField(body, 'email')
   const phone = stringField(body, 'phone')
@@ -37,6 +40,7 @@ async function passwordGrant(auth: AuthService, ctx: RequestContext): Promise<vo
   if (email && phone) throw badRequest('validation_failed', 'Only an email address or phone number should be provided on login.')
   if (phone) throw unprocessable('phone_provider_disabled', 'Phone logins are disabled')
   if (!email) throw badRequest('validation_failed', 'Missing email or phone')
+  if (!auth.settings.emailProviderEnabled) throw unprocessable('email_provider_disabled', 'Email logins are disabled')
   const user = await findUserByEmail(auth.sql, email)
   if (!user) throw badRequest('invalid_credentials', invalidCredentials)
   const valid = await verifyPassword(password, user.encrypted_password)
@@ -88,7 +92,7 @@ export function sessionExpiry(auth: AuthService, session: NonNullable<RefreshLoo
 }
 
 async function refreshGrant(auth: AuthService, ctx: RequestContext): Promise<void> {
-  rateLimit(auth.limiters.refresh, ctx)
+  rateLimit(auth.limiters.token, ctx)
   const value = stringField(await ctx.body(), 'refresh_token')
   if (!value) throw badRequest('validation_failed', 'refresh_token required')
   const found = await findRefreshToken(auth.sql, value, false)
@@ -159,20 +163,42 @@ export async function getUser(auth: AuthService, ctx: RequestContext): Promise<v
   sendJson(ctx.res, 200, await userResponse(auth, user))
 }
 
+/** A session that has used a second factor (Session.IsAAL2 after the MFA claims). */
+async function isAal2(auth: AuthService, sessionId: string | undefined): Promise<boolean> {
+  return sessionId !== undefined && (await aalAndAmr(auth.sql, sessionId)).aal === 'aal2'
+}
+
+/** PUT /user (user.go UserUpdate): metadata, a new password, or a new address confirmed by mail. */
 export async function updateUser(auth: AuthService, ctx: RequestContext): Promise<void> {
   const caller = await requireUser(auth, ctx)
-  rateLimit(auth.limiters.userUpdate, ctx)
+  rateLimit(auth.limiters.user, ctx)
   const body = await ctx.body()
-  if (objectField(body, 'app_metadata')) throw forbidden('not_admin', 'Updating app_metadata requires admin privileges')
-  const email = stringField(body, 'email')
+  const given = stringField(body, 'email')
+  const email = given ? validateEmail(given) : ''
   const phone = stringField(body, 'phone')
-  if ((email && email.toLowerCase() !== caller.user.email) || phone) throw notImplemented('Changing the e-mail address or phone number through PUT /user')
   const password = typeof body.password === 'string' ? body.password : null
+  if (password !== null) assertStrongPassword(password, auth.settings)
+  if (objectField(body, 'app_metadata')) throw forbidden('not_admin', 'Updating app_metadata requires admin privileges')
+  if (phone) throw notImplemented('Changing the phone number through PUT /user')
+  const changesEmail = email !== '' && email !== caller.user.email
+  const hasVerifiedFactor = (await factorsOf(auth.sql, caller.user.id)).some(factor => factor.status === 'verified')
+  if (hasVerifiedFactor && (password || changesEmail) && !await isAal2(auth, caller.session?.id)) {
+    throw new AuthError(401, 'insufficient_aal', 'AAL2 session is required to update email or password when MFA is enabled.')
+  }
+  if (changesEmail) {
+    const other = await findUserByEmail(auth.sql, email)
+    if (other && other.id !== caller.user.id) throw unprocessable('email_exists', 'A user with this email address has already been registered')
+  }
   const data = objectField(body, 'data')
   const updated = await auth.sql.begin(async (tx) => {
     if (password !== null) {
-      assertStrongPassword(password, auth.settings)
-      if (await verifyPassword(password, caller.user.encrypted_password)) {
+      // secure_password_change: a session older than 24 hours needs the nonce of GET /reauthenticate.
+      if (auth.settings.securePasswordChange && (!caller.session || Date.now() > caller.session.created_at.getTime() + 24 * 3600_000)) {
+        const nonce = stringField(body, 'nonce')
+        if (!nonce) throw badRequest('reauthentication_needed', 'Password update requires reauthentication')
+        await useNonce(auth, tx, caller.user, nonce)
+      }
+      if (password && await verifyPassword(password, caller.user.encrypted_password)) {
         throw unprocessable('same_password', 'New password should be different from the old password.')
       }
       await tx`update auth.users set encrypted_password = ${await hashPassword(password)}, updated_at = now() where id = ${caller.user.id}`
@@ -181,9 +207,11 @@ export async function updateUser(auth: AuthService, ctx: RequestContext): Promis
       await audit(tx, caller.user, 'user_updated_password', ctx.ip)
     }
     if (data) {
-      await tx`update auth.users set raw_user_meta_data = ${tx.json(mergeMetadata(caller.user.raw_user_meta_data, data) as never)}, updated_at = now() where id = ${caller.user.id}`
+      await databaseStep('Error updating user', () =>
+        tx`update auth.users set raw_user_meta_data = ${tx.json(mergeMetadata(caller.user.raw_user_meta_data, data) as never)}, updated_at = now() where id = ${caller.user.id}`)
     }
-    if (password !== null || data) await audit(tx, caller.user, 'user_modified', ctx.ip)
+    if (changesEmail) await sendEmailChange(auth, tx, (await findUserById(tx, caller.user.id))!, email, ctx.url.searchParams.get('redirect_to'))
+    await audit(tx, caller.user, 'user_modified', ctx.ip)
     return (await findUserById(tx, caller.user.id))!
   })
   sendJson(ctx.res, 200, await userResponse(auth, updated))

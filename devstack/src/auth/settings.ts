@@ -4,6 +4,9 @@ import { resolve } from 'node:path'
 import { type DevstackConfig, tomlValue } from '../config.ts'
 import { parseGoDuration } from './duration.ts'
 
+/** The mails GoTrue sends, named as `[auth.email.template.<name>]`. */
+export type MailKind = 'invite' | 'confirmation' | 'recovery' | 'magic_link' | 'email_change' | 'reauthentication'
+
 /** The CLI's `password_requirements` values as GoTrue's `:`-separated character sets. */
 const lower = 'abcdefghijklmnopqrstuvwxyz'
 const upper = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ'
@@ -27,7 +30,17 @@ export interface AuthSettings {
   jwtExpirySeconds: number
   refreshTokenRotation: boolean
   refreshTokenReuseIntervalSeconds: number
+  /** `[auth] enable_signup` (GOTRUE_DISABLE_SIGNUP inverted). */
   enableSignup: boolean
+  /**
+   * `[auth.email] enable_signup`, which the CLI passes as GOTRUE_EXTERNAL_EMAIL_ENABLED: the e-mail
+   * provider itself. Off, GoTrue refuses e-mail sign-ins, recovery, magic links and resends too.
+   */
+  emailProviderEnabled: boolean
+  /** `[auth.email] double_confirm_changes` (GOTRUE_MAILER_SECURE_EMAIL_CHANGE_ENABLED). */
+  secureEmailChange: boolean
+  /** `[auth.email] secure_password_change` (GOTRUE_SECURITY_UPDATE_PASSWORD_REQUIRE_REAUTHENTICATION). */
+  securePasswordChange: boolean
   enableAnonymousSignIns: boolean
   enableManualLinking: boolean
   minimumPasswordLength: number
@@ -42,7 +55,7 @@ export interface AuthSettings {
   mfa: { maxEnrolledFactors: number, maxVerifiedFactors: number, totpEnroll: boolean, totpVerify: boolean }
   rateLimits: { emailSent: number, tokenRefresh: number, signInSignUps: number, tokenVerifications: number }
   hooks: { customAccessToken: HookSetting, passwordVerificationAttempt: HookSetting, mfaVerificationAttempt: HookSetting }
-  templates: { invite: EmailTemplate, recovery: EmailTemplate }
+  templates: Record<MailKind, EmailTemplate>
   sender: { email: string, name: string }
 }
 
@@ -66,7 +79,10 @@ export function loadAuthSettings(config: DevstackConfig): AuthSettings {
     jwtExpirySeconds: value('jwt_expiry', 3600),
     refreshTokenRotation: value('enable_refresh_token_rotation', true),
     refreshTokenReuseIntervalSeconds: value('refresh_token_reuse_interval', 10),
-    enableSignup: value('enable_signup', true) && value('email.enable_signup', true),
+    enableSignup: value('enable_signup', true),
+    emailProviderEnabled: value('email.enable_signup', true),
+    secureEmailChange: value('email.double_confirm_changes', true),
+    securePasswordChange: value('email.secure_password_change', false),
     enableAnonymousSignIns: value('enable_anonymous_sign_ins', false),
     enableManualLinking: value('enable_manual_linking', false),
     // GoTrue never accepts less than 6.
@@ -95,9 +111,14 @@ export function loadAuthSettings(config: DevstackConfig): AuthSettings {
       passwordVerificationAttempt: hook('password_verification_attempt'),
       mfaVerificationAttempt: hook('mfa_verification_attempt'),
     },
+    // GoTrue's default subjects (templatemailer.go).
     templates: {
       invite: template('invite', 'You have been invited'),
+      confirmation: template('confirmation', 'Confirm Your Email'),
       recovery: template('recovery', 'Reset Your Password'),
+      magic_link: template('magic_link', 'Your Magic Link'),
+      email_change: template('email_change', 'Confirm Email Change'),
+      reauthentication: template('reauthentication', 'Confirm reauthentication'),
     },
     sender: {
       email: tomlValue(toml, 'local_smtp.admin_email', 'admin@email.com'),

@@ -19,7 +19,11 @@ export interface UserRow {
   recovery_token: string | null
   recovery_sent_at: Date | null
   email_change: string | null
+  email_change_token_new: string | null
+  email_change_token_current: string | null
+  email_change_confirm_status: number
   email_change_sent_at: Date | null
+  reauthentication_token: string | null
   last_sign_in_at: Date | null
   raw_app_meta_data: Record<string, unknown> | null
   raw_user_meta_data: Record<string, unknown> | null
@@ -164,27 +168,29 @@ export function tokenHash(emailOrPhone: string, otp: string): string {
   return createHash('sha224').update(emailOrPhone + otp).digest('hex')
 }
 
-export type OneTimeTokenType = 'confirmation_token' | 'recovery_token'
+/** auth.one_time_token_type values this twin issues; each is also a column of auth.users. */
+export type OneTimeTokenType = 'confirmation_token' | 'recovery_token' | 'email_change_token_new' | 'email_change_token_current' | 'reauthentication_token'
 
-/** The users column and the one_time_tokens row (one per user and type), as CreateOneTimeToken. */
-export async function storeOneTimeToken(db: Db, user: UserRow, type: OneTimeTokenType, hash: string): Promise<void> {
-  const relatesTo = (user.email ?? '').toLowerCase()
-  if (type === 'confirmation_token') {
-    await db`update auth.users set confirmation_token = ${hash}, confirmation_sent_at = now(), updated_at = now() where id = ${user.id}`
-  }
-  else {
-    await db`update auth.users set recovery_token = ${hash}, recovery_sent_at = now(), updated_at = now() where id = ${user.id}`
-  }
-  await db`delete from auth.one_time_tokens where user_id = ${user.id} and token_type = ${type}`
+/** models.CreateOneTimeToken: one row per user and type, naming the address the code went to. */
+export async function storeOneTimeToken(db: Db, userId: string, type: OneTimeTokenType, hash: string, relatesTo: string): Promise<void> {
+  await db`delete from auth.one_time_tokens where user_id = ${userId} and token_type = ${type}`
   await db`
     insert into auth.one_time_tokens (id, user_id, token_type, token_hash, relates_to, created_at, updated_at)
-    values (${randomUUID()}, ${user.id}, ${type}, ${hash}, ${relatesTo}, now() at time zone 'utc', now() at time zone 'utc')`
+    values (${randomUUID()}, ${userId}, ${type}, ${hash}, ${relatesTo.toLowerCase()}, now() at time zone 'utc', now() at time zone 'utc')`
 }
 
-export async function clearOneTimeToken(db: Db, userId: string, type: OneTimeTokenType): Promise<void> {
-  if (type === 'confirmation_token') await db`update auth.users set confirmation_token = '', updated_at = now() where id = ${userId}`
-  else await db`update auth.users set recovery_token = '', updated_at = now() where id = ${userId}`
-  await db`delete from auth.one_time_tokens where user_id = ${userId} and token_type = ${type}`
+/** models.FindOneTimeToken: the user holding this hash as one of `types`. */
+export async function findUserByToken(db: Db, hash: string, types: OneTimeTokenType[]): Promise<UserRow | null> {
+  const [user] = await db<UserRow[]>`
+    select u.* from auth.users u
+    where u.id = (select user_id from auth.one_time_tokens where token_hash = ${hash} and token_type = any(${types}::auth.one_time_token_type[]) limit 1)
+    for update`
+  return user ?? null
+}
+
+/** ClearAllOneTimeTokensForUser: every confirmation, recovery, e-mail change and nonce row goes. */
+export async function clearAllOneTimeTokens(db: Db, userId: string): Promise<void> {
+  await db`delete from auth.one_time_tokens where user_id = ${userId}`
 }
 
 /** auth.audit_log_entries as GoTrue's NewAuditLogEntry writes them. */

@@ -2,9 +2,9 @@
 // method in auth.mfa_amr_claims, a refresh token chain in auth.refresh_tokens, and an access token
 // whose aal/amr/session_id come from those rows (tokens/service.go, models/sessions.go).
 import { randomUUID } from 'node:crypto'
-import { callHook } from './hooks.ts'
+import { callHook, validateTokenClaims } from './hooks.ts'
 import type { AuthService } from './context.ts'
-import { AuthError, internalError } from './errors.ts'
+import { internalError } from './errors.ts'
 import { type Db, factorsOf, identitiesOf, newRefreshToken, nilInstance, type RefreshTokenRow, type UserRow } from './store.ts'
 import { userJson } from './serialize.ts'
 
@@ -82,11 +82,12 @@ export async function aalAndAmr(tx: Db, sessionId: string): Promise<{ aal: 'aal1
 async function accessToken(auth: AuthService, tx: Db, user: UserRow, sessionId: string, method: string, ip: string): Promise<{ token: string, expiresAt: number }> {
   const { aal, amr } = await aalAndAmr(tx, sessionId)
   const issuedAt = Math.floor(Date.now() / 1000)
+  const expiresAt = issuedAt + auth.settings.jwtExpirySeconds
   let claims: Record<string, unknown> = {
     iss: auth.settings.issuer,
     sub: user.id,
     aud: user.aud ?? 'authenticated',
-    exp: issuedAt + auth.settings.jwtExpirySeconds,
+    exp: expiresAt,
     iat: issuedAt,
     email: user.email ?? '',
     phone: user.phone ?? '',
@@ -101,15 +102,9 @@ async function accessToken(auth: AuthService, tx: Db, user: UserRow, sessionId: 
   const hook = auth.settings.hooks.customAccessToken
   if (hook.enabled) {
     const output = await callHook(tx, hook, 'customize-access-token', { user_id: user.id, claims, authentication_method: method }, ip)
-    const hookClaims = output.claims
-    if (!hookClaims || typeof hookClaims !== 'object') throw internalError('output claims field is missing')
-    const required = ['aud', 'exp', 'iat', 'sub', 'email', 'phone', 'role', 'aal', 'session_id', 'is_anonymous']
-    const missing = required.filter(key => !(key in hookClaims))
-    if (missing.length) throw new AuthError(500, 'unexpected_failure', `output claims do not conform to the expected schema: missing ${missing.join(', ')}`)
-    claims = hookClaims as Record<string, unknown>
+    if (!('claims' in output)) throw internalError('output claims field is missing')
+    // GoTrue signs the hook's claims as they are; `expires_at` in the answer stays its own.
+    claims = validateTokenClaims(output.claims)
   }
-  const { iat, exp, ...payload } = claims as { iat: number, exp: number }
-  const lifetime = Number(exp) - Number(iat) || auth.settings.jwtExpirySeconds
-  const token = await auth.jwt.sign(payload, lifetime)
-  return { token, expiresAt: Math.floor(Date.now() / 1000) + lifetime }
+  return { token: await auth.jwt.signClaims(claims), expiresAt }
 }

@@ -68,6 +68,7 @@ export const realtime: ModuleFactory = ({ config, jwt }) => {
 
   const service: HttpService = {
     prefix: '/realtime/v1',
+    checksApiKey: true,
     handle: (req, res, path) => handleBroadcastApi(context, req, res, path),
     upgrade(req, socket, head, path) {
       const url = new URL(path, 'http://localhost')

@@ -10,7 +10,8 @@ import { PayloadTooLargeError, readBody } from '../shared/http.ts'
 import { closest, fromPgError, isPgServerError, RestError, sendError } from './errors.ts'
 import { columnsOf, deleteSql, insertSql, parsePayload, type Payload, refuseUnfiltered, type Returning, updateSql } from './mutation.ts'
 import { openApiDocument } from './openapi.ts'
-import { intersectRanges, parseQueryParams, parseRangeHeader, type QueryParams, type Range } from './query-params.ts'
+import { parseQueryParams, type QueryParams } from './query-params.ts'
+import { type Range, sqlRange, topLevelRange } from './ranges.ts'
 import { checkPaths, newPlanContext, planRead, planRootWhere, type ReadNode, renderCount, renderRead, sourceColumns, withoutRootConditions } from './read-plan.ts'
 import { type MediaChoice, negotiate, parsePreferences, preferenceApplied, type Preferences } from './request.ts'
 import { callSql, findRoutine, type RpcArguments } from './rpc.ts'
@@ -57,6 +58,10 @@ export async function handleRest(context: RestContext, req: IncomingMessage, res
     res.end(method === 'HEAD' ? undefined : outcome.body)
   }
   catch (error) {
+    if (error instanceof PlanAnswer) {
+      res.writeHead(200, { 'Content-Type': error.contentType, 'Content-Length': Buffer.byteLength(error.body) })
+      return void res.end(req.method === 'HEAD' ? undefined : error.body)
+    }
     if (error instanceof RestError) return sendError(res, error)
     if (isPgServerError(error)) return sendError(res, fromPgError(error, caller !== undefined && caller.role !== context.settings.anonRole))
     if (error instanceof PayloadTooLargeError) return sendError(res, new RestError(413, 'PGRST102', 'Request body too large', error.message))
@@ -115,7 +120,6 @@ function jwtFailure(error: unknown): RestError {
   }
   if (error instanceof joseErrors.JOSEAlgNotAllowed || error instanceof joseErrors.JOSENotSupported) return jwtError('PGRST301', 'Wrong or unsupported encoding algorithm')
   if (error instanceof joseErrors.JWSSignatureVerificationFailed) return jwtError('PGRST301', 'JWT cryptographic operation failed')
-  if (error instanceof Error && /unsupported signing algorithm/.test(error.message)) return jwtError('PGRST301', 'Wrong or unsupported encoding algorithm')
   return jwtError('PGRST301', 'JWT cryptographic operation failed')
 }
 
@@ -131,6 +135,18 @@ interface RequestScope {
   schema: string
   /** A profile header chose the schema: answer with Content-Profile. */
   profileHeader: boolean
+  /** Accept asked for the plan (vnd.pgrst.plan) instead of the rows. */
+  plan?: { format: 'json' | 'text', options: string[], contentType: string }
+}
+
+/** The EXPLAIN output that answers a vnd.pgrst.plan request, thrown past the row handling. */
+class PlanAnswer {
+  readonly body: string
+  readonly contentType: string
+  constructor(body: string, contentType: string) {
+    this.body = body
+    this.contentType = contentType
+  }
 }
 
 async function route(context: RestContext, req: IncomingMessage, url: URL, method: string, caller: Caller): Promise<Outcome> {
@@ -201,19 +217,17 @@ function findTable(cache: SchemaCache, schema: string, name: string): Table {
 // --- reads ----------------------------------------------------------------------------------
 
 function rootRange(scope: RequestScope, query: QueryParams): Range | undefined {
-  const header = readMethods.has(scope.method) ? parseRangeHeader(firstHeader(scope.req.headers.range)) : null
-  let range = intersectRanges(query.ranges.get(''), header)
-  const maxRows = scope.context.settings.maxRows
-  if (maxRows !== null) range = intersectRanges(range, { offset: 0, limit: maxRows }) ?? { offset: 0, limit: maxRows }
-  return range
+  return sqlRange(topLevelRange(scope.method, query.ranges.get(''), firstHeader(scope.req.headers.range), scope.context.settings.maxRows))
 }
 
 /** The query string, the media type to answer with, and the preferences. */
 function parseRequest(scope: RequestScope, isRpcRead: boolean): { query: QueryParams, media: MediaChoice, prefs: Preferences } {
+  const media = negotiate(firstHeader(scope.req.headers.accept), scope.cache.planEnabled)
+  if (media.plan) scope.plan = { ...media.plan, contentType: media.contentType }
   return {
     query: parseQueryParams(scope.url.searchParams, isRpcRead),
-    media: negotiate(firstHeader(scope.req.headers.accept)),
-    prefs: parsePreferences(scope.req.headers.prefer),
+    media,
+    prefs: parsePreferences(scope.req.headers.prefer, scope.cache.txEnd.allowOverride),
   }
 }
 
@@ -230,7 +244,7 @@ function bodyKind(scope: RequestScope, media: MediaChoice): BodyKind {
 async function readTable(scope: RequestScope, table: Table): Promise<Outcome> {
   const { query, media, prefs } = parseRequest(scope, false)
   const params = new Params()
-  const ctx = newPlanContext(scope.cache, scope.schema, params, query)
+  const ctx = newPlanContext(scope.cache, scope.schema, params, query, scope.context.settings.maxRows)
   const root = planRead(ctx, { table, starColumns: null, from: qualifiedIdent(table.schema, table.name), alias: ident(table.name) }, query.select, [], table.name)
   checkPaths(ctx)
   const range = rootRange(scope, query)
@@ -293,6 +307,7 @@ function readResponse(scope: RequestScope, media: MediaChoice, prefs: Preference
 function appliedCommon(prefs: Preferences, run: RunResult): Partial<Preferences> {
   return {
     ...(prefs.count && { count: prefs.count }),
+    ...(prefs.tx && { tx: prefs.tx }),
     ...(prefs.handling && { handling: prefs.handling }),
     ...(run.timezone && { timezone: run.timezone }),
   }
@@ -372,7 +387,7 @@ async function readPayload(scope: RequestScope, columns: string[] | undefined): 
 function representation(scope: RequestScope, table: Table, query: QueryParams, params: Params, prefs: Preferences, media: MediaChoice): { parts: Pick<StatementParts, 'result' | 'body' | 'locationColumns'>, returning: Returning } {
   const allColumns = table.columns.map(column => column.name)
   if (prefs.return === 'representation') {
-    const ctx = newPlanContext(scope.cache, scope.schema, params, withoutRootConditions(query))
+    const ctx = newPlanContext(scope.cache, scope.schema, params, withoutRootConditions(query), scope.context.settings.maxRows)
     const root = planRead(ctx, { table, starColumns: null, from: 'pgrst_source', alias: ident(table.name) }, query.select, [], table.name)
     checkPaths(ctx)
     return {
@@ -443,7 +458,7 @@ async function updateRows(scope: RequestScope, table: Table): Promise<Outcome> {
   const payload = await readPayload(scope, query.columns)
   const columns = columnsOf(table, payload.keys)
   const params = new Params()
-  const where = planRootWhere(newPlanContext(scope.cache, scope.schema, params, query), table, ident(table.name))
+  const where = planRootWhere(newPlanContext(scope.cache, scope.schema, params, query, scope.context.settings.maxRows), table, ident(table.name))
   if (columns.length && where.length === 0) throw refuseUnfiltered('UPDATE')
   const shape = representation(scope, table, query, params, prefs, media)
   const parts: StatementParts = { ...shape.parts, source: updateSql(table, columns, payload, where, prefs.missing === 'default', shape.returning, params) }
@@ -456,7 +471,7 @@ async function updateRows(scope: RequestScope, table: Table): Promise<Outcome> {
 async function deleteRows(scope: RequestScope, table: Table): Promise<Outcome> {
   const { query, media, prefs } = parseRequest(scope, false)
   const params = new Params()
-  const where = planRootWhere(newPlanContext(scope.cache, scope.schema, params, query), table, ident(table.name))
+  const where = planRootWhere(newPlanContext(scope.cache, scope.schema, params, query, scope.context.settings.maxRows), table, ident(table.name))
   if (where.length === 0) throw refuseUnfiltered('DELETE')
   const shape = representation(scope, table, query, params, prefs, media)
   const parts: StatementParts = { ...shape.parts, source: deleteSql(table, where, shape.returning) }
@@ -487,7 +502,7 @@ function mutationResponse(scope: RequestScope, media: MediaChoice, prefs: Prefer
 /** PUT: insert or replace the one row the URL names by its whole primary key. */
 async function putRow(scope: RequestScope, table: Table): Promise<Outcome> {
   const { query, media, prefs } = parseRequest(scope, false)
-  if (query.ranges.size) throw new RestError(400, 'PGRST114', 'limit/offset querystring parameters are not allowed for PUT')
+  topLevelRange('PUT', query.ranges.get(''), undefined, null)
   const rootFilters = query.filters.filter(entry => entry.path.length === 0)
   const keyValues = new Map<string, string>()
   for (const { filter } of rootFilters) {
@@ -565,7 +580,7 @@ async function callRoutine(scope: RequestScope, name: string): Promise<Outcome> 
     countSql = () => 'SELECT 1 FROM pgrst_source'
   }
   else {
-    const ctx = newPlanContext(scope.cache, scope.schema, params, query)
+    const ctx = newPlanContext(scope.cache, scope.schema, params, query, scope.context.settings.maxRows)
     const root: ReadNode = planRead(ctx, { ...routineShape(routine), from: 'pgrst_source', alias: ident(routine.name) }, query.select, [], routine.name)
     checkPaths(ctx)
     if (range) root.range = range
@@ -666,7 +681,13 @@ async function execute(scope: RequestScope, options: RunOptions): Promise<RunRes
     ...(options.routine?.settings ?? []),
   ]
   const settingsSql = `select ${settings.map((_, i) => `set_config($${2 * i + 1}, $${2 * i + 2}, true)`).join(', ')}`
-  const statement = mainStatement(options.parts)
+  const plan = scope.plan
+  const statement = plan
+    ? `EXPLAIN (${[`FORMAT ${plan.format.toUpperCase()}`, ...plan.options.map(option => option.toUpperCase())].join(', ')}) ${mainStatement(options.parts)}`
+    : mainStatement(options.parts)
+  // optionalRollback: `tx=rollback`, or db-tx-end rollback unless `tx=commit`; deferred checks still run first.
+  const rollback = options.prefs.tx === 'rollback' || (scope.cache.txEnd.rollbackAll && options.prefs.tx !== 'commit')
+  const end = rollback ? 'SET CONSTRAINTS ALL IMMEDIATE; ROLLBACK' : 'commit'
   const values = options.params.values
   const planned = options.planned ? extractParameters(`EXPLAIN (FORMAT JSON) ${options.planned}`, values) : null
   // The whole transaction goes out in one pipeline (one round trip). Only a write whose result
@@ -679,10 +700,10 @@ async function execute(scope: RequestScope, options: RunOptions): Promise<RunRes
     const replies = await Promise.allSettled([
       connection.unsafe(options.readOnly ? 'begin read only' : 'begin'),
       connection.unsafe(settingsSql, settings.flat(), { prepare: true }),
-      connection.unsafe<StatementRow[]>(statement, values, { prepare: true }),
-      planned ? connection.unsafe<Array<{ 'QUERY PLAN': unknown }>>(planned.sql, planned.values, { prepare: true }) : undefined,
+      connection.unsafe<StatementRow[]>(statement, values, { prepare: !plan }),
+      planned && !plan ? connection.unsafe<Array<{ 'QUERY PLAN': unknown }>>(planned.sql, planned.values, { prepare: true }) : undefined,
       options.extra ? connection.unsafe<Array<Record<string, string>>>(options.extra.sql, options.extra.values, { prepare: true }) : undefined,
-      decideAtEnd ? undefined : connection.unsafe('commit'),
+      decideAtEnd ? undefined : connection.unsafe(end),
     ])
     // The first failure in pipeline order is the cause; the later ones only report the aborted transaction.
     const failed = replies.find(reply => reply.status === 'rejected')
@@ -691,12 +712,17 @@ async function execute(scope: RequestScope, options: RunOptions): Promise<RunRes
       throw failed.reason
     }
     const value = <T>(index: number) => (replies[index] as PromiseFulfilledResult<T>).value
+    if (plan) {
+      if (decideAtEnd) await connection.unsafe(end)
+      const lines = value<Array<Record<string, unknown>>>(2).map(row => Object.values(row)[0])
+      throw new PlanAnswer(plan.format === 'json' ? JSON.stringify(lines[0]) : lines.join('\n'), plan.contentType)
+    }
     const result: RunResult = { row: value<StatementRow[]>(2)[0]!, planned: planned ? plannedRows(value(3)) : null }
     if (timezone) result.timezone = timezone
     const extraRows = value<Array<Record<string, string>> | undefined>(4)
     if (extraRows) result.extra = Object.values(extraRows[0] ?? {})[0]
     const failure = options.check?.(result)
-    if (decideAtEnd) await connection.unsafe(failure ? 'rollback' : 'commit')
+    if (decideAtEnd) await connection.unsafe(failure ? 'rollback' : end)
     if (failure) throw failure
     return result
   }

@@ -66,7 +66,8 @@ export const restModule: ModuleFactory = ({ config, jwt }) => {
       if (!cache) throw new Error('the REST schema cache could not be loaded')
       let listening = false
       await sql.listen('pgrst', (payload) => {
-        if (payload === '' || payload === 'reload schema') void reload()
+        // The in-database configuration (pgrst.* on authenticator) comes with the schema cache here.
+        if (payload === '' || payload === 'reload schema' || payload === 'reload config') void reload()
       }, () => {
         // Notifications sent while the listener was reconnecting are lost: reload to catch up.
         if (listening) void reload()
@@ -79,6 +80,7 @@ export const restModule: ModuleFactory = ({ config, jwt }) => {
     describe: () => [`rest       ${config.apiUrl}/rest/v1 (PostgREST v14 twin, schemas ${settings.schemas.join(', ')})`],
     services: [{
       prefix: '/rest/v1',
+      checksApiKey: true,
       handle: (req, res, path) => handleRest(context, req, res, path),
     }],
   }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { thrown } from '../../../tests/helpers/thrown.ts'
 import { RestError } from './errors.ts'
-import { hasOperator, intersectRanges, parseFilter, parseLogic, parseOrder, parseQueryParams, parseRangeHeader, parseSelect } from './query-params.ts'
+import { hasOperator, parseFilter, parseLogic, parseOrder, parseQueryParams, parseSelect } from './query-params.ts'
 
 describe('select', () => {
   it('reads columns, aliases, casts, JSON paths and aggregates', () => {
@@ -119,8 +119,8 @@ describe('the whole query string', () => {
     expect(query.filters.map(entry => entry.path)).toEqual([[], ['c']])
     expect(query.logic).toHaveLength(1)
     expect(query.order[0]!.path).toEqual(['c'])
-    expect(query.ranges.get('')).toEqual({ offset: 10, limit: 5 })
-    expect(query.ranges.get('c')).toEqual({ offset: 0, limit: 1 })
+    expect(query.ranges.get('')).toEqual({ lower: 10n, upper: 14n })
+    expect(query.ranges.get('c')).toEqual({ lower: 0n, upper: 0n })
     expect(query.columns).toEqual(['a', 'b'])
     expect(query.onConflict).toEqual(['a'])
   })
@@ -130,21 +130,5 @@ describe('the whole query string', () => {
     expect(query.rpcArgs).toEqual([['a', '1'], ['b', 'x y']])
     expect(query.filters).toHaveLength(1)
     expect(() => parseQueryParams(new URLSearchParams('a=1'), false)).toThrow(RestError)
-  })
-
-  it('ignores non-numeric limits and refuses negative ones with 416', () => {
-    expect(parseQueryParams(new URLSearchParams('limit=abc'), false).ranges.size).toBe(0)
-    expect(thrown(RestError, () => parseQueryParams(new URLSearchParams('limit=-1'), false)).status).toBe(416)
-  })
-})
-
-describe('ranges', () => {
-  it('reads the Range header and intersects it with limit/offset', () => {
-    expect(parseRangeHeader('0-9')).toEqual({ offset: 0, limit: 10 })
-    expect(parseRangeHeader('5-')).toEqual({ offset: 5 })
-    expect(parseRangeHeader('garbage')).toBeNull()
-    expect(thrown(RestError, () => parseRangeHeader('9-2')).code).toBe('PGRST103')
-    expect(intersectRanges({ offset: 2, limit: 10 }, { offset: 0, limit: 5 })).toEqual({ offset: 2, limit: 3 })
-    expect(intersectRanges(undefined, { offset: 3 })).toEqual({ offset: 3 })
   })
 })

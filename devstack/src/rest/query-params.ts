@@ -3,6 +3,7 @@
 // columns and on_conflict. Pure: no schema knowledge; the planner resolves names later. Errors are
 // PGRST100 with PostgREST's message shape (`"failed to parse … (input)" (line 1, column n)`).
 import { RestError } from './errors.ts'
+import { queryRanges, type RowRange } from './ranges.ts'
 
 export type JsonArrow = '->' | '->>'
 export interface JsonStep { arrow: JsonArrow, key: string, isIndex: boolean }
@@ -43,15 +44,14 @@ export interface OrderTerm {
   nulls?: 'first' | 'last'
 }
 
-export interface Range { offset: number, limit?: number }
-
 /** One request's query string, split by embedding path (`[]` = root, `['clients']` = embedded). */
 export interface QueryParams {
   select: SelectItem[]
   filters: Array<{ path: string[], filter: Filter }>
   logic: Array<{ path: string[], tree: LogicTree }>
   order: Array<{ path: string[], terms: OrderTerm[] }>
-  ranges: Map<string, Range>
+  /** limit/offset per embedding path ('' for the top), as PostgREST combines them. */
+  ranges: Map<string, RowRange>
   columns?: string[]
   onConflict?: string[]
   /** Parameters without an operator: the arguments of a function called with GET. */
@@ -656,10 +656,6 @@ const lastSegment = (key: string) => key.slice(key.lastIndexOf('.') + 1)
 const pathKey = (path: string[]) => path.join('\u0000')
 
 /** Integer as Haskell's `readMaybe` takes it (surrounding spaces allowed), or undefined. */
-function readInteger(value: string): number | undefined {
-  return /^\s*-?[0-9]+\s*$/.test(value) ? Number(value) : undefined
-}
-
 function pathOf(key: string): string[] {
   return parseKey(key).path
 }
@@ -672,7 +668,7 @@ export function parseQueryParams(search: URLSearchParams, isRpcRead: boolean): Q
   const entries = [...search.entries()]
   const first = (name: string) => entries.find(([key]) => key === name)?.[1]
   const result: QueryParams = {
-    select: parseSelect(first('select') ?? '*'),
+    select: parseSelect(first('select') || '*'),
     filters: [],
     logic: [],
     order: [],
@@ -685,10 +681,11 @@ export function parseQueryParams(search: URLSearchParams, isRpcRead: boolean): Q
   const onConflict = first('on_conflict')
   if (onConflict !== undefined) result.onConflict = parseColumnList('on_conflict parameter', onConflict)
 
-  const limits = new Map<string, { path: string[], value: number }>()
-  const offsets = new Map<string, { path: string[], value: number }>()
+  const limits = new Map<string, string>()
+  const offsets = new Map<string, string>()
+  // Empty values count too (PostgREST's nonemptyParams only drops keys without `=`).
   for (const [key, value] of entries) {
-    if (value === '' || reserved.has(key)) continue
+    if (reserved.has(key)) continue
     const last = lastSegment(key)
     if (last === 'order') {
       result.order.push({ path: pathOf(key), terms: parseOrder(value) })
@@ -697,9 +694,7 @@ export function parseQueryParams(search: URLSearchParams, isRpcRead: boolean): Q
       result.logic.push(parseLogic(key, value))
     }
     else if (last === 'limit' || last === 'offset') {
-      const path = pathOf(key)
-      const number = readInteger(value)
-      if (number !== undefined) (last === 'limit' ? limits : offsets).set(pathKey(path), { path, value: number })
+      (last === 'limit' ? limits : offsets).set(pathKey(pathOf(key)), value)
     }
     else if (reservedEmbeddable.has(last)) {
       continue
@@ -711,19 +706,8 @@ export function parseQueryParams(search: URLSearchParams, isRpcRead: boolean): Q
       result.filters.push(parseFilter(key, value))
     }
   }
-  for (const key of new Set([...limits.keys(), ...offsets.keys()])) {
-    const limit = limits.get(key)?.value
-    const offset = Math.max(0, offsets.get(key)?.value ?? 0)
-    if (limit !== undefined && limit < 0) {
-      throw new RestError(416, 'PGRST103', 'Requested range not satisfiable', 'Limit should be greater than or equal to zero.')
-    }
-    result.ranges.set(key, { offset, ...(limit !== undefined && { limit }) })
-  }
+  result.ranges = queryRanges(limits, offsets)
   return result
-}
-
-export function rangeFor(params: QueryParams, path: string[]): Range | undefined {
-  return params.ranges.get(pathKey(path))
 }
 
 function canonicalQuery(entries: Array<[string, string]>): string {
@@ -731,28 +715,4 @@ function canonicalQuery(entries: Array<[string, string]>): string {
     .sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))
     .map(([key, value]) => `${encodeURIComponent(key)}=${encodeURIComponent(value)}`)
     .join('&')
-}
-
-/** `Range: 0-9` (optionally `items=0-9`); null when absent or not in that form. */
-export function parseRangeHeader(value: string | undefined): Range | null {
-  if (!value) return null
-  const match = /^(?:items=)?\s*([0-9]+)-([0-9]*)\s*$/.exec(value)
-  if (!match) return null
-  const lower = Number(match[1])
-  if (match[2] === '') return { offset: lower }
-  const upper = Number(match[2])
-  if (upper < lower) {
-    throw new RestError(416, 'PGRST103', 'Requested range not satisfiable', 'The lower boundary must be lower than or equal to the upper boundary in the Range header.')
-  }
-  return { offset: lower, limit: upper - lower + 1 }
-}
-
-/** The rows both ranges allow (query string and Range header apply together). */
-export function intersectRanges(a: Range | undefined, b: Range | null): Range | undefined {
-  if (!a) return b ?? undefined
-  if (!b) return a
-  const offset = Math.max(a.offset, b.offset)
-  const ends = [a, b].filter(range => range.limit !== undefined).map(range => range.offset + range.limit!)
-  if (ends.length === 0) return { offset }
-  return { offset, limit: Math.max(0, Math.min(...ends) - offset) }
 }

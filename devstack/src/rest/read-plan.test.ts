@@ -7,6 +7,7 @@ import { checkPaths, newPlanContext, planRead, planRootWhere, renderCount, rende
 import type { Column, Relationship, SchemaCache, Table } from './schema-cache.ts'
 import { qualified } from './schema-cache.ts'
 import { ident, Params, qualifiedIdent } from './sql-text.ts'
+import { sqlRange, topLevelRange } from './ranges.ts'
 import { extractParameters } from './statement.ts'
 
 function table(name: string, columns: Array<[string, string]>, primaryKey = ['id']): Table {
@@ -15,7 +16,7 @@ function table(name: string, columns: Array<[string, string]>, primaryKey = ['id
   }))
   return {
     oid: 0, schema: 'public', name, description: null, columns: list,
-    columnsByName: new Map(list.map(column => [column.name, column])), primaryKey, computed: new Map(), insertable: true, updatable: true, deletable: true,
+    columnsByName: new Map(list.map(column => [column.name, column])), primaryKey, computed: new Map(), insertable: true, updatable: true, deletable: true, isView: false,
   }
 }
 
@@ -34,6 +35,8 @@ const cache: SchemaCache = {
   routines: new Map(),
   roleSettings: new Map(),
   aggregatesEnabled: false,
+  txEnd: { rollbackAll: false, allowOverride: false },
+  planEnabled: false,
 }
 
 function plan(root: Table, search: string, aggregatesEnabled = false): { sql: string, count: string, values: string[] } {
@@ -42,6 +45,8 @@ function plan(root: Table, search: string, aggregatesEnabled = false): { sql: st
   const ctx = newPlanContext({ ...cache, aggregatesEnabled }, 'public', params, query)
   const node = planRead(ctx, { table: root, starColumns: null, from: qualifiedIdent('public', root.name), alias: ident(root.name) }, query.select, [], root.name)
   checkPaths(ctx)
+  const range = sqlRange(topLevelRange('GET', query.ranges.get(''), undefined, null))
+  if (range) node.range = range
   return { sql: renderRead(node, params), count: renderCount(node, params), values: params.values }
 }
 
@@ -89,7 +94,7 @@ describe('values are always bound, names always quoted', () => {
 
   it('binds limit and offset, also per embedding', () => {
     const { sql, values } = plan(owners, 'select=id,items!owner_id(id)&items.limit=2&limit=5&offset=1')
-    expect(sql).toMatch(/LIMIT \$\d+\) AS "pgrst_1"/)
+    expect(sql).toMatch(/LIMIT \$\d+\) AS "owners_items_1"/)
     expect(values).toEqual(expect.arrayContaining(['2', '5', '1']))
   })
 })
@@ -97,11 +102,11 @@ describe('values are always bound, names always quoted', () => {
 describe('embedding', () => {
   it('joins a to-one embedding as a row and a to-many one as an array', () => {
     const toOne = plan(items, 'select=id,owner:owners!owner_id(name)').sql
-    expect(toOne).toContain('row_to_json("pgrst_1".*)::jsonb AS "owner"')
-    expect(toOne).toContain('LEFT JOIN LATERAL (SELECT "owners_1"."name" FROM "public"."owners" AS "owners_1" WHERE "owners_1"."id" = "items"."owner_id") AS "pgrst_1" ON TRUE')
+    expect(toOne).toContain('row_to_json("items_owner_1".*)::jsonb AS "owner"')
+    expect(toOne).toContain('LEFT JOIN LATERAL (SELECT "owners_1"."name" FROM "public"."owners" AS "owners_1" WHERE "owners_1"."id" = "items"."owner_id") AS "items_owner_1" ON TRUE')
     const toMany = plan(owners, 'select=id,items!items_owner_id_fkey!inner(id)&items.name=eq.x').sql
-    expect(toMany).toContain('COALESCE("pgrst_1"."pgrst_1", \'[]\') AS "items"')
-    expect(toMany).toContain('INNER JOIN LATERAL (SELECT json_agg("pgrst_1")::jsonb AS "pgrst_1" FROM (SELECT "items_1"."id" FROM "public"."items" AS "items_1" WHERE "items_1"."owner_id" = "owners"."id" AND "items_1"."name" = $1)')
+    expect(toMany).toContain('COALESCE("owners_items_1"."owners_items_1", \'[]\') AS "items"')
+    expect(toMany).toContain('INNER JOIN LATERAL (SELECT json_agg("owners_items_1")::jsonb AS "owners_items_1" FROM (SELECT "items_1"."id" FROM "public"."items" AS "items_1" WHERE "items_1"."owner_id" = "owners"."id" AND "items_1"."name" = $1)')
     expect(plan(owners, 'select=id,items!owner_id!inner(id)').count).toContain('EXISTS (SELECT 1 FROM "public"."items" AS "items_1" WHERE "items_1"."owner_id" = "owners"."id")')
   })
 
@@ -120,7 +125,7 @@ describe('embedding', () => {
   it('refuses filters on embeddings that are not selected, and other than is.null on an embedding', () => {
     expect(thrown(RestError, () => plan(owners, 'select=id&items.id=eq.1')).code).toBe('PGRST108')
     expect(thrown(RestError, () => plan(owners, 'select=id,items!owner_id(id)&items=eq.1')).code).toBe('PGRST120')
-    expect(plan(owners, 'select=id,items!owner_id(id)&items=not.is.null').sql).toContain('"pgrst_1"."pgrst_1" IS NOT NULL')
+    expect(plan(owners, 'select=id,items!owner_id(id)&items=not.is.null').sql).toContain('"owners_items_1"."owners_items_1" IS NOT NULL')
   })
 
   it('refuses related order on a to-many embedding', () => {

@@ -5,7 +5,8 @@
 // cache; relationship errors are PGRST200/201, bad embedding paths PGRST108, bad null filters
 // PGRST120, related order on to-many PGRST118.
 import { closest, RestError } from './errors.ts'
-import type { Field, Filter, JoinType, LogicTree, OpExpr, OrderTerm, QueryParams, Range, SelectItem } from './query-params.ts'
+import type { Field, Filter, JoinType, LogicTree, OpExpr, OrderTerm, QueryParams, SelectItem } from './query-params.ts'
+import { capped, type Range, sqlRange } from './ranges.ts'
 import type { Relationship, SchemaCache, Table } from './schema-cache.ts'
 import { qualified } from './schema-cache.ts'
 import { arrayLiteral, castType, ident, literal, type Params, qualifiedIdent } from './sql-text.ts'
@@ -15,7 +16,8 @@ export interface PlanContext {
   schema: string
   params: Params
   query: QueryParams
-  nextAlias: number
+  /** `[api] max_rows`, which caps every embedding level too. */
+  maxRows: number | null
   /** Embedding paths present in the select tree, to reject filters on anything else. */
   knownPaths: Set<string>
 }
@@ -59,8 +61,8 @@ interface EmbedNode extends ReadNode {
 
 export const pathKey = (path: string[]) => path.join('\u0000')
 
-export function newPlanContext(cache: SchemaCache, schema: string, params: Params, query: QueryParams): PlanContext {
-  return { cache, schema, params, query, nextAlias: 0, knownPaths: new Set() }
+export function newPlanContext(cache: SchemaCache, schema: string, params: Params, query: QueryParams, maxRows: number | null = null): PlanContext {
+  return { cache, schema, params, query, maxRows, knownPaths: new Set() }
 }
 
 // --- expressions ----------------------------------------------------------------------------
@@ -183,8 +185,10 @@ export function planRead(ctx: PlanContext, base: Pick<ReadNode, 'table' | 'starC
   }
   const orderEntry = ctx.query.order.find(entry => pathKey(entry.path) === key)
   if (orderEntry) node.order = orderEntry.terms.map(term => planOrder(node, term, sourceName))
-  const range = ctx.query.ranges.get(key)
-  if (range) node.range = range
+  // Embeddings keep their own range (max_rows caps every level); the top's is set by the caller.
+  const range = path.length ? ctx.query.ranges.get(key) : undefined
+  const sql = range && sqlRange(capped(range, ctx.maxRows))
+  if (sql) node.range = sql
   return node
 }
 
@@ -192,20 +196,25 @@ function planEmbed(ctx: PlanContext, parent: ReadNode, item: Extract<SelectItem,
   if (!parent.table) throw noRelationship(ctx, parentName, item.name, item.hint)
   const relationship = findRelationship(ctx, parent.table, item.name, item.hint)
   const target = relationship.foreignTable
-  const n = ++ctx.nextAlias
+  // PostgREST's aliases (Plan.addRels): `<target>_<depth>` inside, `<origin>_<alias or name>_<depth>`
+  // for the LATERAL subquery; two embeddings that share the latter meet Postgres' 42712.
+  const depth = path.length + 1
   const selName = item.kind === 'relation' ? (item.alias ?? item.name) : item.name
-  const alias = ident(`${target.name}_${n}`)
-  const child = planRead(ctx, { table: target, starColumns: null, from: qualifiedIdent(target.schema, target.name), alias }, item.children, [...path, selName], target.name)
+  const alias = ident(`${target.name}_${depth}`)
+  const from = relationship.function
+    ? `${qualifiedIdent(relationship.function.schema, relationship.function.name)}(${parent.alias})`
+    : qualifiedIdent(target.schema, target.name)
+  const child = planRead(ctx, { table: target, starColumns: null, from, alias }, item.children, [...path, selName], target.name)
   const embed: EmbedNode = {
     ...child,
     relationship,
     selName,
-    lateral: ident(`pgrst_${n}`),
+    lateral: ident(`${relationship.table.name}_${selName}_${depth}`),
     joinType: item.joinType ?? 'left',
     spread: item.kind === 'spread',
-    toOne: relationship.cardinality === 'm2o' || relationship.cardinality === 'o2o',
+    toOne: relationship.cardinality === 'm2o' || relationship.cardinality === 'o2o' || Boolean(relationship.function?.toOne),
   }
-  if (relationship.junction) embed.junctionAlias = ident(`${relationship.junction.table.name}_${n}`)
+  if (relationship.junction) embed.junctionAlias = ident(`${relationship.junction.table.name}_${depth}`)
   return embed
 }
 
@@ -276,19 +285,31 @@ function singleColumn(relationship: Relationship, side: 0 | 1): string | undefin
   return relationship.columns.length === 1 ? relationship.columns[0]![side] : undefined
 }
 
+/**
+ * PostgREST's findRel: the target names the table (or view), a foreign key, or a foreign key's
+ * column (those two only towards tables); a hint then picks by foreign key, either column or
+ * junction. A self-referencing key gives the children by table name and the parent by column name.
+ * A computed relationship is named by its function.
+ */
 export function findRelationship(ctx: PlanContext, origin: Table, target: string, hint?: string): Relationship {
   const all = (ctx.cache.relationships.get(qualified(origin.schema, origin.name)) ?? [])
     .filter(rel => rel.table.schema === ctx.schema && rel.foreignTable.schema === ctx.schema)
+  const byKey = (rel: Relationship) => rel.cardinality !== 'm2m' && rel.cardinality !== 'computed'
+  const matchesConstraint = (rel: Relationship, name: string) => byKey(rel) && rel.constraint === name
+  const matchesColumn = (rel: Relationship, name: string) => byKey(rel) && singleColumn(rel, 0) === name
+  const matchesReferencedColumn = (rel: Relationship, name: string) => byKey(rel) && singleColumn(rel, 1) === name
   const matches = all.filter((rel) => {
-    if (rel.foreignTable.name === target) {
-      return hint === undefined
-        || (rel.cardinality !== 'm2m' && rel.constraint === hint)
-        || singleColumn(rel, 0) === hint
-        || singleColumn(rel, 1) === hint
-        || (rel.cardinality === 'm2m' && rel.junction?.table.name === hint)
+    if (rel.function) return rel.function.name === target
+    const named = rel.foreignTable.name === target
+    if (rel.table === rel.foreignTable) {
+      if (hint === undefined) return (named && rel.cardinality === 'o2m') || (matchesColumn(rel, target) && rel.cardinality === 'm2o')
+      return named && rel.cardinality === 'o2m' && matchesReferencedColumn(rel, hint)
     }
-    if (rel.cardinality !== 'm2m' && rel.constraint === target) return true
-    return rel.originHoldsKey && singleColumn(rel, 0) === target
+    if (hint === undefined) {
+      return named || (!rel.foreignTable.isView && (matchesConstraint(rel, target) || matchesColumn(rel, target)))
+    }
+    return named && (matchesConstraint(rel, hint) || matchesColumn(rel, hint) || matchesReferencedColumn(rel, hint)
+      || (rel.cardinality === 'm2m' && rel.junction?.table.name === hint))
   })
   if (matches.length === 1) return matches[0]!
   if (matches.length === 0) throw noRelationship(ctx, origin.name, target, hint)
@@ -320,7 +341,7 @@ function ambiguous(parent: string, child: string, relationships: Relationship[])
       const j = rel.junction
       return { cardinality: 'many-to-many', embedding, relationship: `${j.table.name} using ${j.constraint1}${list(j.sourceColumns.map(([c]) => c))} and ${j.constraint2}${list(j.targetColumns.map(([c]) => c))}` }
     }
-    const cardinality = { m2o: 'many-to-one', o2m: 'one-to-many', o2o: 'one-to-one', m2m: 'many-to-many' }[rel.cardinality]
+    const cardinality = { m2o: 'many-to-one', o2m: 'one-to-many', o2o: 'one-to-one', m2m: 'many-to-many', computed: '' }[rel.cardinality]
     return { cardinality, embedding, relationship: `${rel.constraint} using ${rel.table.name}${list(rel.columns.map(([a]) => a))} and ${rel.foreignTable.name}${list(rel.columns.map(([, b]) => b))}` }
   })
   const hints = relationships.map(rel => `'${rel.foreignTable.name}!${rel.junction ? rel.junction.table.name : rel.constraint}'`).join(', ')
@@ -342,6 +363,7 @@ function joinConditions(embed: EmbedNode, parentAlias: string): string[] {
       ...rel.junction.sourceColumns.map(([junctionColumn, column]) => `${embed.junctionAlias}.${ident(junctionColumn)} = ${parentAlias}.${ident(column)}`),
     ]
   }
+  // A computed relationship is joined by its function's argument (the parent's row) alone.
   return rel.columns.map(([originColumn, foreignColumn]) => `${embed.alias}.${ident(foreignColumn)} = ${parentAlias}.${ident(originColumn)}`)
 }
 
@@ -442,6 +464,7 @@ export function sourceColumns(node: ReadNode, allColumns: string[]): string[] | 
   }
   for (const embed of node.embeds) {
     const rel = embed.relationship
+    if (rel.function) return null
     for (const [column] of rel.junction ? rel.junction.sourceColumns.map(([, c]) => [c]) : rel.columns) needed.add(column!)
   }
   for (const condition of node.order) {

@@ -11,6 +11,8 @@ export interface Preferences {
   handling?: 'strict' | 'lenient'
   timezone?: string
   maxAffected?: number
+  /** Only read when `pgrst.db_tx_end` allows the client to override it. */
+  tx?: 'commit' | 'rollback'
   invalid: string[]
 }
 
@@ -21,11 +23,11 @@ const kinds: Array<[keyof Preferences, string[]]> = [
   ['missing', ['default', 'null']],
   ['handling', ['strict', 'lenient']],
 ]
-// tx=commit|rollback is only honoured with db-tx-end=commit-allow-override, which Supabase does
-// not set: it is recognised (not invalid) but never applied.
-const recognisedOnly = new Set(['tx=commit', 'tx=rollback'])
+// tx=commit|rollback is always a known preference, but honoured only when `pgrst.db_tx_end` is
+// commit-allow-override or rollback-allow-override (Supabase keeps the default, commit).
+const txPreferences = new Set(['tx=commit', 'tx=rollback'])
 
-export function parsePreferences(header: string | string[] | undefined): Preferences {
+export function parsePreferences(header: string | string[] | undefined, txOverride = false): Preferences {
   const values = (Array.isArray(header) ? header : header ? [header] : []).flatMap(value => value.split(',')).map(value => value.trim()).filter(Boolean)
   const preferences: Preferences = { invalid: [] }
   for (const value of values) {
@@ -41,7 +43,10 @@ export function parsePreferences(header: string | string[] | undefined): Prefere
     else if (name === 'max-affected' && /^-?[0-9]+$/.test(setting)) {
       preferences.maxAffected ??= Number(setting)
     }
-    else if (!recognisedOnly.has(value)) {
+    else if (txPreferences.has(value)) {
+      if (txOverride) preferences.tx ??= setting as 'commit' | 'rollback'
+    }
+    else {
       preferences.invalid.push(value)
     }
   }
@@ -58,6 +63,7 @@ export function preferenceApplied(applied: Partial<Preferences>): string | undef
     applied.missing && `missing=${applied.missing}`,
     applied.return && `return=${applied.return}`,
     applied.count && `count=${applied.count}`,
+    applied.tx && `tx=${applied.tx}`,
     applied.handling && `handling=${applied.handling}`,
     applied.timezone && `timezone=${applied.timezone}`,
     applied.handling === 'strict' && applied.maxAffected !== undefined && `max-affected=${applied.maxAffected}`,
@@ -71,7 +77,11 @@ export interface MediaChoice {
   format: BodyFormat
   stripNulls: boolean
   contentType: string
+  /** `application/vnd.pgrst.plan`: EXPLAIN of what the request runs (with `pgrst.db_plan_enabled`). */
+  plan?: { format: 'json' | 'text', options: string[] }
 }
+
+const planOptions = ['analyze', 'verbose', 'settings', 'buffers', 'wal']
 
 const offered: Record<string, BodyFormat> = {
   'application/json': 'json',
@@ -85,7 +95,7 @@ const offered: Record<string, BodyFormat> = {
 }
 
 /** Picks the first acceptable media type, by quality then order (406 PGRST107 when none fits). */
-export function negotiate(accept: string | undefined): MediaChoice {
+export function negotiate(accept: string | undefined, planEnabled = false): MediaChoice {
   if (!accept || accept.trim() === '') return { format: 'json', stripNulls: false, contentType: 'application/json; charset=utf-8' }
   const ranges = accept.split(',').map((part, index) => {
     const [type = '', ...parameters] = part.split(';').map(piece => piece.trim())
@@ -97,6 +107,14 @@ export function negotiate(accept: string | undefined): MediaChoice {
     return { type: type.toLowerCase(), params, quality: Number.isFinite(quality) ? quality : 0, index }
   }).filter(range => range.quality > 0).sort((a, b) => b.quality - a.quality || a.index - b.index)
   for (const range of ranges) {
+    const plan = /^application\/vnd\.pgrst\.plan(?:\+(json|text))?$/.exec(range.type)
+    if (plan && planEnabled) {
+      const format = plan[1] === 'json' ? 'json' : 'text'
+      const options = (range.params.get('options') ?? '').split('|').filter(option => planOptions.includes(option))
+      const target = range.params.get('for') || 'application/json'
+      const contentType = `application/vnd.pgrst.plan+${format}; for="${target}"${options.length ? `; options=${options.join('|')}` : ''}; charset=utf-8`
+      return { ...negotiate(target), contentType, plan: { format, options } }
+    }
     const format = offered[range.type]
     if (!format) continue
     const stripNulls = range.params.get('nulls') === 'stripped' && range.type.startsWith('application/vnd.pgrst.')

@@ -1,6 +1,6 @@
-// Functions as RPC (PostgREST's CallPlan, written anew): choose the overload by argument names,
-// call it with named arguments (JSON body through json_to_record, or GET parameters cast to the
-// parameter types), or hand the whole body to a single unnamed json/jsonb parameter.
+// Functions as RPC (PostgREST's findProc and CallPlan, written anew): choose the overload by argument
+// names, call it with named arguments (JSON body through json_to_record, or GET parameters cast to
+// the parameter types), or hand the whole body to a function whose only parameter is unnamed.
 import { closest, RestError } from './errors.ts'
 import type { Routine, SchemaCache } from './schema-cache.ts'
 import { qualified } from './schema-cache.ts'
@@ -10,26 +10,34 @@ export type RpcArguments
   = | { kind: 'json', text: string, keys: string[] }
     | { kind: 'query', values: Array<[string, string]> }
 
-const isSingleJsonParam = (routine: Routine) =>
+/** A single unnamed parameter takes the whole body (JSON bodies only reach here: json or jsonb). */
+const takesWholeBody = (routine: Routine) =>
   routine.params.length === 1 && routine.params[0]!.name === '' && (routine.params[0]!.type === 'json' || routine.params[0]!.type === 'jsonb')
 
-function accepts(routine: Routine, keys: string[], isPost: boolean): boolean {
-  if (isPost && isSingleJsonParam(routine)) return true
-  const names = new Set(routine.params.map(param => param.name))
-  return keys.every(key => names.has(key)) && routine.params.every(param => param.hasDefault || keys.includes(param.name))
+/**
+ * PostgREST's matchesParams: without parameters, no arguments; otherwise every required parameter
+ * named and nothing but parameters (an unnamed parameter is the key "").
+ */
+function matchesParams(routine: Routine, keys: Set<string>): boolean {
+  if (routine.params.length === 0) return keys.size === 0
+  const required = routine.params.filter(param => !param.hasDefault).map(param => param.name)
+  const optional = new Set(routine.params.filter(param => param.hasDefault).map(param => param.name))
+  const rest = [...keys].filter(key => !optional.has(key))
+  return rest.length === new Set(required).size && required.every(name => keys.has(name))
 }
 
+/** findProc: the overloads named by the arguments, else the one taking the whole body; more than one is 300 PGRST203. */
 export function findRoutine(cache: SchemaCache, schema: string, name: string, args: RpcArguments): Routine {
   const overloads = cache.routines.get(qualified(schema, name)) ?? []
   const keys = args.kind === 'json' ? args.keys : args.values.map(([key]) => key)
   const isPost = args.kind === 'json'
-  const matching = overloads.filter(routine => accepts(routine, keys, isPost))
-  if (matching.length === 1) return matching[0]!
-  if (matching.length > 1) {
-    // Named arguments that fit several overloads: the one taking exactly these arguments wins.
-    const exact = matching.filter(routine => routine.params.length === keys.length && !isSingleJsonParam(routine))
-    if (exact.length === 1) return exact[0]!
-    const list = matching.map(routine => `${routine.schema}.${routine.name}(${routine.params.map(param => `${param.name} => ${param.type}`).join(', ')})`).join(', ')
+  const keySet = new Set(keys)
+  const named = overloads.filter(routine => matchesParams(routine, keySet))
+  const wholeBody = overloads.filter(routine => !matchesParams(routine, keySet) && isPost && takesWholeBody(routine))
+  const candidates = named.length ? named : wholeBody
+  if (candidates.length === 1) return candidates[0]!
+  if (candidates.length > 1) {
+    const list = candidates.map(routine => `${routine.schema}.${routine.name}(${routine.params.map(param => `${param.name} => ${param.type}`).join(', ')})`).join(', ')
     throw new RestError(300, 'PGRST203', `Could not choose the best candidate function between: ${list}`, null,
       'Try renaming the parameters or the function itself in the database so function overloading can be resolved')
   }
@@ -57,7 +65,8 @@ export function callSql(routine: Routine, args: RpcArguments, params: Params): s
   const fn = qualifiedIdent(routine.schema, routine.name)
   let from = ''
   let call: string
-  if (args.kind === 'json' && isSingleJsonParam(routine)) {
+  if (args.kind === 'json' && routine.params.length === 1 && routine.params[0]!.name === '') {
+    // OnePosParam: the body itself is the argument.
     call = `${fn}(${params.bind(args.text)}::${routine.params[0]!.type})`
   }
   else if (args.kind === 'json') {

@@ -28,9 +28,12 @@ export interface Table {
   insertable: boolean
   updatable: boolean
   deletable: boolean
+  /** A view or materialized view (embedding by constraint or column name skips them, as PostgREST). */
+  isView: boolean
 }
 
-export type Cardinality = 'm2o' | 'o2m' | 'o2o' | 'm2m'
+/** m2o/o2m/o2o/m2m from foreign keys; `computed`: a function of the origin's row returning rows of the target. */
+export type Cardinality = 'm2o' | 'o2m' | 'o2o' | 'm2m' | 'computed'
 
 export interface Junction {
   table: Table
@@ -52,6 +55,8 @@ export interface Relationship {
   /** [origin column, foreign column]; empty for many-to-many. */
   columns: Array<[string, string]>
   junction?: Junction
+  /** A computed relationship's function (`table` is its argument's table, `foreignTable` its result's). */
+  function?: { schema: string, name: string, toOne: boolean }
 }
 
 export interface RoutineParam { name: string, type: string, mode: 'i' | 'o' | 'b' | 'v' | 't', hasDefault: boolean }
@@ -80,6 +85,10 @@ export interface SchemaCache {
   routines: Map<string, Routine[]>
   roleSettings: Map<string, Array<[string, string]>>
   aggregatesEnabled: boolean
+  /** `pgrst.db_tx_end` on authenticator: rollback (all) and whether `Prefer: tx` may override it. */
+  txEnd: { rollbackAll: boolean, allowOverride: boolean }
+  /** `pgrst.db_plan_enabled`: the vnd.pgrst.plan media type (EXPLAIN) is on offer. */
+  planEnabled: boolean
 }
 
 export const qualified = (schema: string, name: string) => `${schema}\u0000${name}`
@@ -97,6 +106,7 @@ interface RoutineRow {
   return_typtype: string
   return_relid: number
   defaults: number
+  rows: number
   settings: string[] | null
   description: string | null
   args: Array<{ name: string, type: string, mode: string, relid: number }>
@@ -144,14 +154,14 @@ export async function loadSchemaCache(sql: Sql, schemas: string[]): Promise<Sche
       from pg_rewrite r
       join pg_class c on c.oid = r.ev_class
       join pg_namespace n on n.oid = c.relnamespace
-      where r.rulename = '_RETURN' and c.relkind in ('v', 'm') and n.nspname = any(${schemas}::text[])`,
+      where r.rulename = '_RETURN' and c.relkind in ('v', 'm') and n.nspname not in ('pg_catalog', 'information_schema')`,
     tx<RoutineRow[]>`
       select n.nspname as schema, p.proname as name, p.provolatile::text as volatility, p.proretset as returns_set,
         format_type(p.prorettype, null) as return_type, rt.typtype::text as return_typtype, rt.typrelid as return_relid,
-        p.pronargdefaults as defaults, p.proconfig as settings, obj_description(p.oid, 'pg_proc') as description,
+        p.pronargdefaults as defaults, p.prorows::float8 as rows, p.proconfig as settings, obj_description(p.oid, 'pg_proc') as description,
         coalesce((
           select json_agg(json_build_object('name', coalesce(p.proargnames[x.i], ''), 'type', format_type(x.t, null),
-            'mode', coalesce(p.proargmodes[x.i]::text, 'i'), 'relid', (select t.typrelid from pg_type t where t.oid = x.t)) order by x.i)
+            'mode', coalesce(p.proargmodes[x.i]::text, 'i'), 'relid', (select t.typrelid::int8 from pg_type t where t.oid = x.t)) order by x.i)
           from unnest(coalesce(p.proallargtypes, p.proargtypes::oid[])) with ordinality as x(t, i)
         ), '[]') as args
       from pg_proc p
@@ -169,11 +179,13 @@ export async function loadSchemaCache(sql: Sql, schemas: string[]): Promise<Sche
 
   const byOid = new Map<number, Table>()
   const tables = new Map<string, Table>()
+  /** Tables, views, foreign and partitioned tables: what a computed relationship may take and give. */
+  const relationOids = new Set(relations.filter(row => row.kind !== 'c').map(row => row.oid))
   for (const row of relations) {
     const table: Table = {
       oid: row.oid, schema: row.schema, name: row.name,
       description: row.description, columns: [], columnsByName: new Map(), primaryKey: [], computed: new Map(),
-      insertable: row.insertable, updatable: row.updatable, deletable: row.deletable,
+      insertable: row.insertable, updatable: row.updatable, deletable: row.deletable, isView: row.kind === 'v' || row.kind === 'm',
     }
     byOid.set(row.oid, table)
     if (schemas.includes(row.schema) && row.kind !== 'c') tables.set(qualified(row.schema, row.name), table)
@@ -207,19 +219,28 @@ export async function loadSchemaCache(sql: Sql, schemas: string[]): Promise<Sche
   }
 
   // Which base-table column each view column shows: (view oid) → base oid → attnum → view column.
+  // Only the view's own target list counts, followed through views of views (as PostgREST's
+  // allViewsKeyDependencies does), so columns of subqueries inside the view never stand in.
+  const targets = new Map(views.map(view => [view.relid, topLevelTargets(view.action)]))
+  const baseOf = (relid: number, attnum: number, seen = new Set<number>()): [number, number] | null => {
+    const viewTargets = targets.get(relid)
+    if (!viewTargets) return [relid, attnum]
+    if (seen.has(relid)) return null
+    seen.add(relid)
+    const target = viewTargets.find(entry => entry.resno === attnum)
+    return target ? baseOf(target.table, target.column, seen) : null
+  }
   const viewOrigins = new Map<number, Map<number, Map<number, string>>>()
   for (const view of views) {
     const origins = new Map<number, Map<number, string>>()
-    const byName = new Map<string, [number, number]>()
-    for (const match of view.action.matchAll(/:resname (\S+) :ressortgroupref \d+ :resorigtbl (\d+) :resorigcol (\d+) :resjunk false/g)) {
-      if (match[2] !== '0') byName.set(match[1]!, [Number(match[2]), Number(match[3])])
-    }
     const viewTable = byOid.get(view.relid)
-    for (const [name, [baseOid, attnum]] of byName) {
-      if (!viewTable?.columnsByName.has(name)) continue
-      const columnsOfBase = origins.get(baseOid) ?? new Map<number, string>()
-      if (!columnsOfBase.has(attnum)) columnsOfBase.set(attnum, name)
-      origins.set(baseOid, columnsOfBase)
+    for (const target of targets.get(view.relid) ?? []) {
+      const name = attname(view.relid, target.resno)
+      const base = baseOf(target.table, target.column)
+      if (!name || !base) continue
+      const columnsOfBase = origins.get(base[0]) ?? new Map<number, string>()
+      if (!columnsOfBase.has(base[1])) columnsOfBase.set(base[1], name)
+      origins.set(base[0], columnsOfBase)
     }
     viewOrigins.set(view.relid, origins)
     // A view shows its base table's primary key when it exposes all of its columns.
@@ -315,10 +336,21 @@ export async function loadSchemaCache(sql: Sql, schemas: string[]): Promise<Sche
       description: row.description,
     }
     const key = qualified(row.schema, row.name)
-    routineMap.set(key, [...(routineMap.get(key) ?? []), routine])
+    if (isCallable(inputs)) routineMap.set(key, [...(routineMap.get(key) ?? []), routine])
     const rowOf = inputs.length === 1 ? byOid.get(inputs[0]!.relid) : undefined
     if (rowOf && routine.returnsScalar && !routine.returnsSet && !rowOf.columnsByName.has(routine.name)) rowOf.computed.set(routine.name, routine)
+    // Computed relationship (allComputedRels): one argument of a relation's row type, rows of a relation out.
+    if (rowOf && relationOids.has(inputs[0]!.relid) && returnTable && relationOids.has(row.return_relid) && rowOf.schema === row.schema) {
+      const computed: Relationship = {
+        table: rowOf, foreignTable: returnTable, cardinality: 'computed', originHoldsKey: false, constraint: row.name, columns: [],
+        function: { schema: row.schema, name: row.name, toOne: !row.returns_set || row.rows === 1 },
+      }
+      const relKey = qualified(rowOf.schema, rowOf.name)
+      relationshipMap.set(relKey, [...(relationshipMap.get(relKey) ?? []), computed])
+    }
   }
+
+  for (const overloads of routineMap.values()) overloads.sort(compareOverloads)
 
   const settings = new Map<string, Array<[string, string]>>()
   for (const row of roleSettings) {
@@ -338,7 +370,88 @@ export async function loadSchemaCache(sql: Sql, schemas: string[]): Promise<Sche
     routines: routineMap,
     roleSettings: new Map([...settings].map(([role, list]) => [role, list.filter(([key]) => !key.startsWith('pgrst.') && key !== 'default_transaction_isolation')])),
     aggregatesEnabled: inDatabaseConfig.get('pgrst.db_aggregates_enabled') === 'true',
+    txEnd: txEndSetting(inDatabaseConfig.get('pgrst.db_tx_end')),
+    planEnabled: inDatabaseConfig.get('pgrst.db_plan_enabled') === 'true',
   }
+}
+
+/** PostgREST's parseTxEnd; an unknown value keeps the default (PostgREST refuses to load it). */
+function txEndSetting(value: string | undefined): SchemaCache['txEnd'] {
+  return {
+    rollbackAll: value === 'rollback' || value === 'rollback-allow-override',
+    allowOverride: value === 'commit-allow-override' || value === 'rollback-allow-override',
+  }
+}
+
+export interface ViewTarget { resno: number, table: number, column: number }
+
+/**
+ * The target entries of a view's own query in its pg_node_tree (`ev_action`): skips nested nodes
+ * (subqueries in FROM, sublinks) by brace depth, so only the top-level `:targetList` is read.
+ */
+export function topLevelTargets(action: string): ViewTarget[] {
+  let depth = 0
+  let listStart = -1
+  for (let i = 0; i < action.length; i++) {
+    const char = action[i]
+    if (char === '\\') {
+      i++
+      continue
+    }
+    if (char === '{') depth++
+    else if (char === '}') depth--
+    else if (depth === 1 && action.startsWith(' :targetList ', i)) {
+      listStart = i + ' :targetList '.length
+      break
+    }
+  }
+  if (listStart < 0 || action[listStart] !== '(') return []
+  const entries: string[] = []
+  depth = 0
+  let entryStart = -1
+  for (let i = listStart + 1; i < action.length; i++) {
+    const char = action[i]
+    if (char === '\\') {
+      i++
+      continue
+    }
+    if (char === '{') {
+      if (depth === 0) entryStart = i
+      depth++
+    }
+    else if (char === '}') {
+      depth--
+      if (depth === 0) entries.push(action.slice(entryStart, i + 1))
+    }
+    else if (char === ')' && depth === 0) break
+  }
+  return entries.flatMap((entry) => {
+    const match = / :resno (\d+) :resname \S+ :ressortgroupref \d+ :resorigtbl (\d+) :resorigcol (\d+) :resjunk false\}$/.exec(entry)
+    return match && match[2] !== '0' ? [{ resno: Number(match[1]), table: Number(match[2]), column: Number(match[3]) }] : []
+  })
+}
+
+/**
+ * PostgREST leaves out functions it cannot call by name: more than one unnamed parameter, or an
+ * unnamed one that is not bytea, json, jsonb, text or xml (the bodies it can hand over whole).
+ */
+function isCallable(inputs: Array<{ name: string, type: string }>): boolean {
+  const unnamed = inputs.filter(arg => arg.name === '')
+  return unnamed.length === 0 || (unnamed.length === 1 && ['bytea', 'json', 'jsonb', 'text', 'xml'].includes(unnamed[0]!.type))
+}
+
+/** PostgREST's Ord Routine: fewer parameters first, then description and parameters compared in turn. */
+function compareOverloads(a: Routine, b: Routine): number {
+  if (a.params.length !== b.params.length) return a.params.length - b.params.length
+  const text = (x: string | null, y: string | null) => (x === y ? 0 : x === null ? -1 : y === null ? 1 : x < y ? -1 : 1)
+  const byDescription = text(a.description, b.description)
+  if (byDescription) return byDescription
+  for (let i = 0; i < a.params.length; i++) {
+    const [x, y] = [a.params[i]!, b.params[i]!]
+    const order = text(x.name, y.name) || text(x.type, y.type) || Number(!x.hasDefault) - Number(!y.hasDefault) || Number(x.mode === 'v') - Number(y.mode === 'v')
+    if (order) return order
+  }
+  return 0
 }
 
 function splitSetting(setting: string): [string, string] {

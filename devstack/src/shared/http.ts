@@ -3,16 +3,24 @@ import type { IncomingMessage, ServerResponse } from 'node:http'
 
 export class PayloadTooLargeError extends Error {}
 
-/** Reads a whole request body into memory, refusing bodies over `limitBytes`. */
-export async function readBody(req: IncomingMessage, limitBytes = 10 * 1024 * 1024): Promise<Buffer> {
-  const chunks: Buffer[] = []
-  let size = 0
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length
-    if (size > limitBytes) throw new PayloadTooLargeError(`request body exceeds ${limitBytes} bytes`)
-    chunks.push(chunk as Buffer)
-  }
-  return Buffer.concat(chunks)
+/**
+ * Reads a whole request body into memory, refusing bodies over `limitBytes`. The rest of a body
+ * that is too large is read and dropped, so the client gets the refusal instead of a reset.
+ */
+export function readBody(req: IncomingMessage, limitBytes = 10 * 1024 * 1024): Promise<Buffer> {
+  return new Promise((resolveBody, rejectBody) => {
+    const chunks: Buffer[] = []
+    let size = 0
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length
+      if (size <= limitBytes) chunks.push(chunk)
+    })
+    req.once('end', () => {
+      if (size > limitBytes) rejectBody(new PayloadTooLargeError(`request body exceeds ${limitBytes} bytes`))
+      else resolveBody(Buffer.concat(chunks))
+    })
+    req.once('error', rejectBody)
+  })
 }
 
 /** Parses a JSON body; an empty body is `{}` as the Go and Haskell servers treat it. */

@@ -3,12 +3,14 @@
 // is configured (the JWKS is then served at /auth/v1/.well-known/jwks.json).
 import { readFileSync } from 'node:fs'
 import { resolve } from 'node:path'
-import { createLocalJWKSet, importJWK, jwtVerify, SignJWT, type JWK, type JWTPayload, type CryptoKey } from 'jose'
+import { createLocalJWKSet, decodeProtectedHeader, errors, importJWK, jwtVerify, SignJWT, type JWK, type JWTPayload, type CryptoKey } from 'jose'
 import { type DevstackConfig, tomlValue } from '../config.ts'
 
 export interface JwtKeys {
   /** Signs with the first asymmetric key if configured, otherwise HS256 with the secret. */
   sign: (payload: JWTPayload, expiresInSeconds: number) => Promise<string>
+  /** Signs the claims exactly as given, `iat` and `exp` included (a custom access token hook's output). */
+  signClaims: (claims: JWTPayload) => Promise<string>
   /** Verifies signature and expiry; throws on any failure. */
   verify: (token: string) => Promise<JWTPayload>
   /** Public keys only, as GoTrue publishes them. */
@@ -26,20 +28,31 @@ export async function loadJwtKeys(config: DevstackConfig): Promise<JwtKeys> {
   const signingKey = signingJwk ? await importJWK({ ...signingJwk, key_ops: signingJwk.key_ops && ['sign'] }, signingJwk.alg) as CryptoKey : null
   const localJwks = publicJwks.length ? createLocalJWKSet({ keys: publicJwks }) : null
 
+  const signClaims = (claims: JWTPayload) => {
+    const jwt = new SignJWT(claims)
+    if (signingJwk && signingKey) {
+      return jwt.setProtectedHeader({ alg: signingJwk.alg!, kid: signingJwk.kid!, typ: 'JWT' }).sign(signingKey)
+    }
+    return jwt.setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).sign(secret)
+  }
+
   return {
-    async sign(payload, expiresInSeconds) {
+    sign(payload, expiresInSeconds) {
       const now = Math.floor(Date.now() / 1000)
-      const jwt = new SignJWT(payload).setIssuedAt(now).setExpirationTime(now + expiresInSeconds)
-      if (signingJwk && signingKey) {
-        return jwt.setProtectedHeader({ alg: signingJwk.alg!, kid: signingJwk.kid!, typ: 'JWT' }).sign(signingKey)
-      }
-      return jwt.setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).sign(secret)
+      return signClaims({ ...payload, iat: now, exp: now + expiresInSeconds })
     },
+    signClaims,
     async verify(token) {
-      const [headerPart] = token.split('.')
-      const header = JSON.parse(Buffer.from(headerPart ?? '', 'base64url').toString('utf8') || '{}') as { alg?: string }
+      let header: { alg?: string }
+      try {
+        header = decodeProtectedHeader(token)
+      }
+      catch {
+        // Never the parser's own message: it may quote the garbage it was given.
+        throw new errors.JWSInvalid('Invalid Compact JWS')
+      }
       if (header.alg === 'HS256') return (await jwtVerify(token, secret, { algorithms: ['HS256'] })).payload
-      if (!localJwks) throw new Error(`unsupported signing algorithm ${header.alg}`)
+      if (!localJwks) throw new errors.JOSEAlgNotAllowed('"alg" (Algorithm) Header Parameter value not allowed')
       return (await jwtVerify(token, localJwks, { algorithms: ['RS256', 'ES256'] })).payload
     },
     jwks: { keys: publicJwks },

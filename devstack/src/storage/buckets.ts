@@ -6,8 +6,12 @@ import { ERRORS } from './errors.ts'
 import { isUuid, mustBeValidBucketName, parseFileSizeToBytes, validateAllowedMimeTypes } from './limits.ts'
 import { removeFiles } from './objects.ts'
 
+// The columns (and their order in the JSON) getAllBuckets.ts and getBucket.ts select: a single
+// bucket comes without `type`.
+const listColumns = (tx: Tx) => tx`
+  id, name, public, owner, created_at, updated_at, file_size_limit::float8 as file_size_limit, allowed_mime_types, type`
 const bucketColumns = (tx: Tx) => tx`
-  id, name, owner, public, type, file_size_limit::float8 as file_size_limit, allowed_mime_types, created_at, updated_at`
+  id, name, owner, public, created_at, updated_at, file_size_limit::float8 as file_size_limit, allowed_mime_types`
 
 const sortColumns = new Set(['id', 'name', 'created_at', 'updated_at'])
 
@@ -21,7 +25,7 @@ export async function listBuckets(call: StorageCall): Promise<void> {
   if (!sortColumns.has(sortColumn)) throw ERRORS.badRequest(`querystring/sortColumn must be equal to one of the allowed values`)
   const descending = call.query.get('sortOrder')?.toLowerCase() === 'desc'
   const rows = await call.services.db.as(caller, call.scope('storage.bucket.list'), tx => tx`
-    select ${bucketColumns(tx)} from storage.buckets
+    select ${listColumns(tx)} from storage.buckets
      ${search ? tx`where name ilike ${`%${search}%`}` : tx``}
      order by ${tx(sortColumn)} ${descending ? tx`desc` : tx`asc`}
      ${limit ? tx`limit ${Number(limit)}` : tx``} ${offset ? tx`offset ${Number(offset)}` : tx``}`)
@@ -96,27 +100,30 @@ export async function updateBucket(call: StorageCall, id: string): Promise<void>
   call.json({ message: 'Successfully updated' })
 }
 
-/** POST /bucket/{id}/empty: deletes every object the caller may SELECT, and refuses if some stay. */
+/**
+ * POST /bucket/{id}/empty as storage-api's Storage.emptyBucket: the bucket must be visible to the
+ * caller and its first object deletable by the caller (tried, rolled back); then every object
+ * created before the request goes, as storage-api's queued admin job deletes them (here at once).
+ */
 export async function emptyBucket(call: StorageCall, id: string): Promise<void> {
   const caller = await call.caller()
   const scope = call.scope('storage.bucket.empty')
-  const deleted = await call.services.db.as(caller, scope, async (tx) => {
-    const [bucket] = await tx`select id from storage.buckets where id = ${id}`
-    if (!bucket) throw ERRORS.noSuchBucket()
-    const visible = await tx<Array<{ id: string, name: string }>>`select id, name from storage.objects where bucket_id = ${id}`
-    if (visible.length === 0) return []
-    const rows = await tx<Array<{ id: string, bucket_id: string, name: string, version: string | null }>>`
-      delete from storage.objects where bucket_id = ${id} and id = any(${visible.map(row => row.id)}::uuid[])
-      returning id, bucket_id, name, version`
-    if (rows.length !== visible.length) {
-      const gone = new Set(rows.map(row => row.id))
-      const remaining = visible.filter(row => !gone.has(row.id)).map(row => row.name)
-      throw ERRORS.accessDenied(`Cannot delete: ${remaining.join(' ,')}, you may have SELECT but not DELETE permissions`)
-    }
-    return rows
-  })
-  await removeFiles(call, deleted)
-  call.json({ message: 'Successfully emptied' })
+  const { db } = call.services
+  const before = new Date()
+  const [bucket] = await db.as(caller, scope, tx => tx`select id from storage.buckets where id = ${id}`)
+  if (!bucket) throw ERRORS.noSuchBucket()
+  const [first] = await db.as(superUser, scope, tx => tx<Array<{ name: string }>>`
+    select name from storage.objects where bucket_id = ${id} and created_at < ${before} order by name limit 1`)
+  if (first) {
+    await db.dryRun(caller, scope, async (tx) => {
+      const [deleted] = await tx`delete from storage.objects where bucket_id = ${id} and name = ${first.name} returning id`
+      if (!deleted) throw ERRORS.noSuchKey()
+    })
+    const deleted = await db.as(superUser, scope, tx => tx<Array<{ bucket_id: string, name: string, version: string | null }>>`
+      delete from storage.objects where bucket_id = ${id} and created_at < ${before} returning bucket_id, name, version`)
+    await removeFiles(call, deleted)
+  }
+  call.json({ message: 'Empty bucket has been queued. Completion may take up to an hour.' })
 }
 
 /** DELETE /bucket/{id}: only an empty bucket, and only with DELETE on it. */

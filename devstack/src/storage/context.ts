@@ -2,7 +2,7 @@
 // database, the file store and the URL signer.
 import type { IncomingMessage, ServerResponse } from 'node:http'
 import type { JwtKeys } from '../shared/jwt.ts'
-import { bearerToken, readJson, sendJson } from '../shared/http.ts'
+import { readJson, sendJson } from '../shared/http.ts'
 import { anonymousCaller, type Caller, type RequestScope, type StorageDatabase } from './database.ts'
 import { ERRORS, type StorageError } from './errors.ts'
 import type { FileStore } from './files.ts'
@@ -44,7 +44,8 @@ export class StorageCall {
    * (AccessDenied with jsonwebtoken's message); the others treat it as an anonymous visitor.
    */
   async caller(required = true): Promise<Caller> {
-    const token = bearerToken(this.req) ?? ''
+    // storage-api strips an optional `Bearer ` and takes the rest as the token (plugins/jwt.ts).
+    const token = (this.req.headers.authorization ?? '').replace(/^Bearer\s+/i, '')
     if (!token && !required) return anonymousCaller
     try {
       const claims = await this.services.jwt.verify(token) as Record<string, unknown>
@@ -53,7 +54,7 @@ export class StorageCall {
     }
     catch (error) {
       if (!required) return anonymousCaller
-      throw ERRORS.accessDenied(jwtErrorMessage(error, token))
+      throw ERRORS.accessDenied(jwtErrorMessage(error))
     }
   }
 
@@ -90,5 +91,30 @@ export class StorageCall {
 export function requiredString(body: Record<string, unknown>, field: string): string {
   const value = body[field]
   if (typeof value !== 'string') throw ERRORS.badRequest(`body must have required property '${field}'`)
+  return value
+}
+
+/**
+ * One body property checked as Fastify's ajv does (coerceTypes: 'array'): numbers and booleans
+ * become strings, numeric strings and booleans become numbers, null becomes '' or 0; then the
+ * bounds and allowed values. Returns the coerced value, or undefined when the property is absent.
+ */
+export function schemaField(body: Record<string, unknown>, path: string, schema: { type: 'string' | 'integer', minimum?: number, enum?: string[] }): string | number | undefined {
+  const name = path.split('/').at(-1)!
+  let value = body[name]
+  if (value === undefined) return undefined
+  if (Array.isArray(value) && value.length === 1) value = value[0]
+  if (schema.type === 'string') {
+    if (typeof value === 'number' || typeof value === 'boolean') value = String(value)
+    else if (value === null) value = ''
+    if (typeof value !== 'string') throw ERRORS.badRequest(`${path} must be string`)
+    if (schema.enum && !schema.enum.includes(value)) throw ERRORS.badRequest(`${path} must be equal to one of the allowed values`)
+    return value
+  }
+  if (typeof value === 'string' && /^-?\d+(?:\.\d+)?$/.test(value.trim())) value = Number(value)
+  else if (typeof value === 'boolean') value = Number(value)
+  else if (value === null) value = 0
+  if (typeof value !== 'number' || !Number.isInteger(value)) throw ERRORS.badRequest(`${path} must be integer`)
+  if (schema.minimum !== undefined && value < schema.minimum) throw ERRORS.badRequest(`${path} must be >= ${schema.minimum}`)
   return value
 }

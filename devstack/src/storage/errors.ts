@@ -44,8 +44,12 @@ export const ERRORS = {
   invalidRange: () => new StorageError({ code: 'InvalidRange', status: 416, httpStatus: 416, message: 'invalid range provided', error: 'invalid_range' }),
   noContentProvided: () => error('InvalidRequest', 400, 'No content provided'),
   invalidRequest: (message: string) => error('InvalidRequest', 400, message),
-  /** Fastify's schema validation answer, which storage-api passes through unchanged. */
-  badRequest: (message: string) => new StorageError({ code: 'InvalidRequest', status: 400, message, error: 'Bad Request' }),
+  /**
+   * Fastify's schema validation failure (ajv's words, e.g. `body/limit must be >= 1`), which
+   * storage-api's error handler renders as any Fastify error: its name and code InternalError.
+   */
+  badRequest: (message: string) => new StorageError({ code: 'InternalError', status: 400, message, error: 'Error' }),
+  invalidParameter: (message: string) => error('InvalidParameter', 400, message),
   /** What the devstack deliberately does not implement: loud, never a silent success. */
   notImplemented: (feature: string) => new StorageError({
     code: 'NotSupported', status: 501, httpStatus: 501, error: 'Not Implemented',
@@ -67,6 +71,15 @@ export function fromDatabaseError(cause: unknown): StorageError | undefined {
       return ERRORS.relatedResourceNotFound()
     case '55P03':
       return new StorageError({ code: 'ResourceLocked', status: 423, message: 'The resource is locked' })
+    case '22P02':
+      return ERRORS.invalidParameter(pgError.message || 'Invalid value format or type conversion failed')
+    // A NUL or an invalid byte in a value of a JSON body (storage-api: 500 DatabaseError).
+    case '22021':
+    case '22P05':
+      return ERRORS.invalidParameter(pgError.message ?? 'Invalid value')
+    // A JWT whose role does not exist, which only the JWT secret can sign (storage-api: 500 DatabaseError).
+    case '22023':
+      return ERRORS.invalidJwt(pgError.message ?? 'Invalid JWT')
     case '57014':
       return new StorageError({ code: 'DatabaseTimeout', status: 544, httpStatus: 544, message: 'The connection to the database timed out' })
     default:

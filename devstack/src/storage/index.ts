@@ -11,7 +11,7 @@ import { ERRORS, StorageError, toStorageError } from './errors.ts'
 import { FileStore } from './files.ts'
 import { isValidBucketName, parseConfigSize } from './limits.ts'
 import {
-  copyObject, createSignedUploadUrl, createSignedUrl, createSignedUrls, listObjects, moveObject, removeObject,
+  copyObject, createSignedUploadUrl, createSignedUrl, createSignedUrls, listObjects, listObjectsV2, moveObject, removeObject,
   removeObjects, serveObject, serveSignedObject, uploadObject, uploadToSignedUrl,
 } from './objects.ts'
 import { UrlSigner } from './signing.ts'
@@ -37,7 +37,7 @@ const routes: Route[] = [
   { methods: ['DELETE'], pattern: /^\/bucket\/([^/]+)\/?$/, handle: (call, id) => deleteBucket(call, id) },
 
   { methods: ['POST'], pattern: /^\/object\/list\/([^/]+)\/?$/, handle: (call, bucket) => listObjects(call, bucket) },
-  { methods: ['POST'], pattern: /^\/object\/list-v2\//, handle: notImplemented('listV2 (POST /object/list-v2)') },
+  { methods: ['POST'], pattern: /^\/object\/list-v2\/([^/]+)\/?$/, handle: (call, bucket) => listObjectsV2(call, bucket) },
   { methods: ['POST'], pattern: /^\/object\/move\/?$/, handle: call => moveObject(call) },
   { methods: ['POST'], pattern: /^\/object\/copy\/?$/, handle: call => copyObject(call) },
   { methods: ['POST'], pattern: /^\/object\/sign\/([^/]+)\/(.+)$/, handle: createSignedUrl },
@@ -71,6 +71,17 @@ function decodeSegment(raw: string | undefined): string {
   }
 }
 
+/**
+ * A bucket or object name with a control character (NUL above all) can name nothing: no key rule
+ * lets one in. storage-api v1.60 hands such a name to Postgres on reads and answers 500 (22021);
+ * the devstack refuses it as the key check of writes does, 400 InvalidBucketName / InvalidKey.
+ */
+const hasControlCharacter = (text: string) => [...text].some(char => char.charCodeAt(0) < 0x20 || char === '\u007F')
+function checkNames(bucket: string, name: string): void {
+  if (hasControlCharacter(bucket)) throw ERRORS.invalidBucketName()
+  if (hasControlCharacter(name)) throw ERRORS.invalidKey(name)
+}
+
 async function dispatch(services: StorageServices, req: IncomingMessage, res: ServerResponse, path: string): Promise<void> {
   const call = new StorageCall(req, res, path, services)
   const pathname = path.split('?')[0] ?? '/'
@@ -83,7 +94,9 @@ async function dispatch(services: StorageServices, req: IncomingMessage, res: Se
   }
   try {
     const [, bucket, name] = route.pattern.exec(pathname) ?? []
-    await route.handle(call, decodeSegment(bucket), decodeSegment(name))
+    const [bucketId, objectName] = [decodeSegment(bucket), decodeSegment(name)]
+    checkNames(bucketId, objectName)
+    await route.handle(call, bucketId, objectName)
   }
   catch (error) {
     const clientWentAway = (error as NodeJS.ErrnoException)?.code === 'ERR_STREAM_PREMATURE_CLOSE' || req.destroyed

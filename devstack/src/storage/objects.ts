@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto'
 import { open } from 'node:fs/promises'
 import { pipeline } from 'node:stream/promises'
-import { type StorageCall, requiredString } from './context.ts'
+import { requiredString, schemaField, type StorageCall } from './context.ts'
 import { type Caller, superUser, type Tx } from './database.ts'
 import { ERRORS, StorageError } from './errors.ts'
 import { isEmptyFolderPlaceholder, readIncomingFile } from './incoming.ts'
@@ -151,7 +151,8 @@ async function receiveUpload(call: StorageCall, operation: string, target: Uploa
     httpStatusCode: 200,
   }
   // The row is written only now that the file is durable.
-  const id = await commitObject(call, operation, { bucketId, name, owner, version, metadata, userMetadata: file.userMetadata }, upsert)
+  // Uploader.upload stores `{ ...userMetadata }`: an empty object when the client sent none.
+  const id = await commitObject(call, operation, { bucketId, name, owner, version, metadata, userMetadata: { ...file.userMetadata } }, upsert)
   return { id, key: `${bucketId}/${name}` }
 }
 
@@ -318,13 +319,24 @@ export function parseRange(header: string | undefined, size: number): { start: n
 export async function listObjects(call: StorageCall, bucketId: string): Promise<void> {
   const caller = await call.caller()
   mustBeValidBucketName(bucketId)
-  const body = await call.body<{ prefix: string, limit: number, offset: number, search: string, sortBy: { column?: string, order?: string } }>()
-  let prefix = requiredString(body, 'prefix')
+  const body = await call.body<Record<string, unknown>>()
+  // listObjects.ts's body schema, in the order ajv checks it.
+  if (body.prefix === undefined) throw ERRORS.badRequest('body must have required property \'prefix\'')
+  let prefix = schemaField(body, 'body/prefix', { type: 'string' }) as string
+  const limit = schemaField(body, 'body/limit', { type: 'integer', minimum: 1 }) ?? 100
+  const offset = schemaField(body, 'body/offset', { type: 'integer', minimum: 0 }) ?? 0
+  const sortBy = body.sortBy === undefined ? {} : body.sortBy
+  if (!sortBy || typeof sortBy !== 'object' || Array.isArray(sortBy)) throw ERRORS.badRequest('body/sortBy must be object')
+  const sort = sortBy as Record<string, unknown>
+  if (body.sortBy !== undefined && sort.column === undefined) throw ERRORS.badRequest('body/sortBy must have required property \'column\'')
+  const column = schemaField(sort, 'body/sortBy/column', { type: 'string', enum: ['name', 'updated_at', 'created_at', 'last_accessed_at'] }) ?? 'name'
+  const order = schemaField(sort, 'body/sortBy/order', { type: 'string', enum: ['asc', 'desc'] }) ?? 'asc'
+  const search = schemaField(body, 'body/search', { type: 'string' }) ?? ''
   // storage-api treats the prefix as a folder.
   if (prefix.length > 0 && !prefix.endsWith('/')) prefix = `${prefix}/`
   const rows = await call.services.db.as(caller, call.scope('storage.object.list'), tx => tx`
-    select * from storage.search(${prefix}, ${bucketId}, ${body.limit ?? 100}, ${prefix.split('/').length}, ${body.offset ?? 0},
-                                 ${body.search ?? ''}, ${body.sortBy?.column ?? 'name'}, ${body.sortBy?.order ?? 'asc'})`)
+    select * from storage.search(${prefix}, ${bucketId}, ${limit}, ${prefix.split('/').length}, ${offset},
+                                 ${search}, ${column}, ${order})`)
   call.json(rows)
 }
 
@@ -502,4 +514,90 @@ export async function createSignedUrls(call: StorageCall, bucketId: string): Pro
     const token = await call.services.signer.sign({ url, scope: 'download' }, seconds)
     return { error: null, path, signedURL: `/object/sign/${url}?token=${token}` }
   })))
+}
+
+/** The continuation token of list-v2 (object.ts encodeContinuationToken): `l:`, `o:`, `c:`, `a:` lines, base64. */
+const cursorParts = { l: 'startAfter', o: 'sortOrder', c: 'sortColumn', a: 'sortColumnAfter' } as const
+type Cursor = { startAfter: string, sortOrder: string, sortColumn?: string, sortColumnAfter?: string }
+
+function decodeCursor(token: string): Cursor {
+  const cursor: Cursor = { startAfter: '', sortOrder: 'asc' }
+  for (const part of Buffer.from(token, 'base64').toString().split('\n')) {
+    const match = /^(\S):(.*)/.exec(part)
+    if (!match || !(match[1]! in cursorParts)) throw ERRORS.invalidParameter('Invalid Parameter continuation token')
+    cursor[cursorParts[match[1] as keyof typeof cursorParts]] = match[2]!
+  }
+  return cursor
+}
+
+function encodeCursor(cursor: Partial<Cursor>): string {
+  const lines = Object.entries(cursorParts).filter(([, field]) => cursor[field]).map(([key, field]) => `${key}:${cursor[field]}`)
+  return Buffer.from(lines.join('\n')).toString('base64')
+}
+
+interface ListedRow { key?: string, name: string, id: string | null, updated_at: Date | null, created_at: Date | null, last_accessed_at: Date | null, metadata: unknown }
+
+/**
+ * POST /object/list-v2/{bucket} (ObjectStorage.listObjectsV2): objects under a prefix in pages of
+ * `limit` (≤ 1000), by name or a timestamp, with a continuation cursor; `with_delimiter` folds
+ * deeper names into folders as storage.search_v2 does. Read as the caller, so RLS decides.
+ */
+export async function listObjectsV2(call: StorageCall, bucketId: string): Promise<void> {
+  const caller = await call.caller()
+  mustBeValidBucketName(bucketId)
+  const body = await call.body<Record<string, unknown>>()
+  const prefix = schemaField(body, 'body/prefix', { type: 'string' }) as string | undefined ?? ''
+  const maxKeys = schemaField(body, 'body/limit', { type: 'integer', minimum: 1 }) as number | undefined
+  const token = schemaField(body, 'body/cursor', { type: 'string' }) as string | undefined
+  if (body.with_delimiter !== undefined && typeof body.with_delimiter !== 'boolean') throw ERRORS.badRequest('body/with_delimiter must be boolean')
+  const sortBy = (body.sortBy ?? {}) as Record<string, unknown>
+  if (body.sortBy !== undefined && (typeof body.sortBy !== 'object' || body.sortBy === null || sortBy.column === undefined)) throw ERRORS.badRequest('body/sortBy must have required property \'column\'')
+  const column = schemaField(sortBy, 'body/sortBy/column', { type: 'string', enum: ['name', 'updated_at', 'created_at'] }) as string | undefined
+  const order = schemaField(sortBy, 'body/sortBy/order', { type: 'string', enum: ['asc', 'desc'] }) as string | undefined
+  const cursor = token ? decodeCursor(token) : undefined
+  const limit = Math.min(maxKeys || 1000, 1000)
+  const sortColumn = cursor?.sortColumn || column
+  const sortOrder = (cursor?.sortOrder || order) === 'desc' ? 'desc' : 'asc'
+  const byTime = sortColumn === 'updated_at' || sortColumn === 'created_at' ? sortColumn : null
+  const after = cursor?.startAfter ?? ''
+  const timeAfter = cursor?.sortColumnAfter ?? ''
+  const pattern = `${prefix.replace(/[\\%_]/g, '\\$&')}%`
+  const direction = sortOrder === 'desc' ? '<' : '>'
+  const rows = await call.services.db.as(caller, call.scope('storage.object.list_v2'), tx => tx<ListedRow[]>`
+    with listed as (
+      ${body.with_delimiter
+        ? tx`select case when strpos(substr(name, ${prefix.length + 1}), '/') > 0
+                      then substr(name, 1, ${prefix.length} + strpos(substr(name, ${prefix.length + 1}), '/')) end as folder, *
+             from storage.objects where bucket_id = ${bucketId} and name collate "C" like ${pattern}`
+        : tx`select null::text as folder, * from storage.objects where bucket_id = ${bucketId} and name collate "C" like ${pattern}`}
+    ), entries as (
+      select split_part(folder, '/', ${prefix.split('/').length}) as key, folder as name, null::uuid as id,
+             min(created_at) as updated_at, min(created_at) as created_at, null::timestamptz as last_accessed_at, null::jsonb as metadata
+        from listed where folder is not null group by folder
+      union all
+      select split_part(name, '/', ${prefix.split('/').length}), name, id, updated_at, created_at, last_accessed_at, metadata
+        from listed where folder is null
+    )
+    select ${body.with_delimiter ? tx`key, ` : tx``}name, id, updated_at, created_at, last_accessed_at, metadata from entries
+    where ${after === ''
+      ? tx`true`
+      : byTime && timeAfter
+        ? tx`row(date_trunc('milliseconds', ${tx(byTime)}), name collate "C") ${tx.unsafe(direction)} row(coalesce(nullif(${timeAfter}, '')::timestamptz, 'epoch'::timestamptz), ${after})`
+        : tx`name collate "C" ${tx.unsafe(direction)} ${after}`}
+    order by ${byTime ? tx`${tx(byTime)} ${tx.unsafe(sortOrder)}, ` : tx``}name collate "C" ${tx.unsafe(sortOrder)}
+    limit ${limit + 1}`)
+  const hasNext = rows.length > limit
+  const page = rows.slice(0, limit)
+  const last = page.at(-1)
+  const folders = page.filter(row => row.id === null).map(row => ({ ...row, name: row.name.endsWith('/') ? row.name : `${row.name}/` }))
+  const objects = page.filter(row => row.id !== null)
+  call.json({
+    hasNext,
+    ...(hasNext && last && {
+      nextCursor: encodeCursor({ startAfter: last.name, sortOrder: cursor?.sortOrder || order, sortColumn, sortColumnAfter: byTime && last[byTime] ? new Date(last[byTime]!).toISOString() : undefined }),
+      nextCursorKey: last.name,
+    }),
+    folders,
+    objects,
+  })
 }

@@ -6,7 +6,8 @@ create schema if not exists tests;
 create schema if not exists test_overrides;
 grant usage on schema tests, test_overrides to anon, authenticated, service_role;
 
--- Creates an auth user tagged with a test identifier; returns its id.
+-- Creates an auth user tagged with a test identifier (in app_metadata: user_metadata takes only
+-- the portal's keys); returns its id.
 create or replace function tests.create_user(
   identifier text,
   email text default null,
@@ -26,8 +27,8 @@ begin
   ) values (
     '00000000-0000-0000-0000-000000000000', new_id, 'authenticated', 'authenticated',
     coalesce(email, identifier || '@test.example'), '', created_at,
-    '{"provider":"email","providers":["email"]}'::jsonb,
-    user_metadata || jsonb_build_object('test_identifier', identifier),
+    jsonb_build_object('provider', 'email', 'providers', jsonb_build_array('email'), 'test_identifier', identifier),
+    user_metadata,
     created_at, created_at
   );
   return new_id;
@@ -43,7 +44,7 @@ as $$
 declare
   found_id uuid;
 begin
-  select u.id into found_id from auth.users u where u.raw_user_meta_data ->> 'test_identifier' = identifier;
+  select u.id into found_id from auth.users u where u.raw_app_meta_data ->> 'test_identifier' = identifier;
   if found_id is null then
     raise exception 'tests: no user with identifier %', identifier;
   end if;
@@ -66,7 +67,8 @@ begin
 end;
 $$;
 
--- The claims GoTrue would put in this user's access token (security definer: reads auth.users).
+-- The claims of this user's access token: GoTrue's, less user_metadata, which the portal's
+-- custom access token hook leaves out (security definer: reads auth.users).
 create or replace function tests.user_claims(identifier text, aal text, session_id uuid) returns jsonb
 language sql
 stable
@@ -87,8 +89,7 @@ as $$
     'session_id', session_id,
     'is_anonymous', false,
     'exp', extract(epoch from now() + interval '15 minutes')::bigint,
-    'app_metadata', u.raw_app_meta_data,
-    'user_metadata', u.raw_user_meta_data
+    'app_metadata', u.raw_app_meta_data
   )
   from auth.users u
   where u.id = tests.get_user_id(identifier);

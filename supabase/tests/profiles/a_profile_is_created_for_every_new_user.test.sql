@@ -4,14 +4,14 @@ select plan(4);
 
 select tests.create_user('named', 'named@test.example', now(), '{"display_name":"  Nora Named ","locale":"en"}');
 select tests.create_user('plain', 'plain.person@test.example');
-select tests.create_user('odd_locale', 'odd@test.example', now(), '{"locale":"fr"}');
+select tests.create_user('blank_name', 'blank.name@test.example', now(), '{"display_name":"   "}');
 
 select is((select display_name || '/' || locale from public.profiles where id = tests.get_user_id('named')),
   'Nora Named/en', 'display name (trimmed) and locale come from the user metadata');
 select is((select display_name || '/' || locale from public.profiles where id = tests.get_user_id('plain')),
   'plain.person/de', 'without metadata the name is the e-mail''s local part and the locale German');
-select is((select locale from public.profiles where id = tests.get_user_id('odd_locale')), 'de',
-  'an unsupported locale falls back to German');
+select is((select display_name from public.profiles where id = tests.get_user_id('blank_name')), 'blank.name',
+  'a blank display name counts as none');
 select is((select count(*)::int from auth.users as u where not exists (select 1 from public.profiles as p where p.id = u.id)), 0,
   'no auth user is without a profile');
 

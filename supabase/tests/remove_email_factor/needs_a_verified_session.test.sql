@@ -1,10 +1,12 @@
--- Test: the e-mail factor can only be removed from a session that verified a second factor; then
--- other e-mail-verified sessions lose their assurance.
+-- Test: the e-mail factor (beside an app factor) can only be removed from a session that verified
+-- a second factor; then other e-mail-verified sessions lose their assurance.
 begin;
 select plan(5);
 
 select tests.create_portal_world();
 insert into private.email_factors (user_id) values (tests.get_user_id('client_a2'));
+insert into auth.mfa_factors (id, user_id, friendly_name, factor_type, status, created_at, updated_at, secret)
+values (gen_random_uuid(), tests.get_user_id('client_a2'), 'Handy', 'totp', 'verified', now(), now(), 'JBSWY3DPEHPK3PXP');
 select tests.remember('verified', tests.create_session('client_a2'));
 select tests.remember('other_verified', tests.create_session('client_a2'));
 insert into private.session_assurances (session_id, user_id) values

@@ -17,17 +17,20 @@ select set_eq(
         'start_conversation', 'open_ticket', 'set_ticket_status', 'read_internal_notes', 'reply_to_ticket',
         'add_internal_note', 'mark_ticket_seen', 'list_tickets', 'ticket_status_counts', 'my_unread_ticket_count',
         'upload_limits', 'create_document_upload', 'complete_document_upload', 'release_document', 'delete_document',
-        'document_download_url', 'list_audit_events', 'reset_user_factors'],
+        'document_download_url', 'list_audit_events', 'reset_user_factors', 'can_reset_factors',
+        'backup_overview', 'list_backup_runs', 'backup_size_history', 'request_backup'],
   'authenticated can execute exactly the portal RPCs in public');
 
 select ok(
   has_function_privilege('supabase_auth_admin', 'public.hook_password_verification_attempt(jsonb)', 'execute')
-  and has_function_privilege('supabase_auth_admin', 'public.hook_mfa_verification_attempt(jsonb)', 'execute'),
-  'GoTrue''s role can execute the verification hooks');
+  and has_function_privilege('supabase_auth_admin', 'public.hook_mfa_verification_attempt(jsonb)', 'execute')
+  and has_function_privilege('supabase_auth_admin', 'public.custom_access_token_hook(jsonb)', 'execute'),
+  'GoTrue''s role can execute the verification and access token hooks');
 select ok(
   not has_function_privilege('authenticated', 'public.hook_password_verification_attempt(jsonb)', 'execute')
   and not has_function_privilege('service_role', 'public.hook_password_verification_attempt(jsonb)', 'execute')
-  and not has_function_privilege('authenticated', 'public.hook_mfa_verification_attempt(jsonb)', 'execute'),
+  and not has_function_privilege('authenticated', 'public.hook_mfa_verification_attempt(jsonb)', 'execute')
+  and not has_function_privilege('authenticated', 'public.custom_access_token_hook(jsonb)', 'execute'),
   'nobody else can execute the hooks (no self-made lockouts)');
 select ok(
   has_function_privilege('service_role', 'public.claim_outbox_mail(integer, uuid[])', 'execute')
