@@ -159,7 +159,7 @@ describe('components', () => {
     await resetButtons[0]!.trigger('click')
     await list.findAll('button').find(button => button.text() === 'Zurücksetzen')!.trigger('click')
     await flushPromises()
-    expect(supabase.functions.invoke).toHaveBeenCalledWith('reset-factors', { body: { user_id: 'u-1' } })
+    expect(supabase.functionsClient.invoke).toHaveBeenCalledWith('reset-factors', { body: { user_id: 'u-1' } })
     expect(list.emitted('reset')).toHaveLength(1)
   })
 
