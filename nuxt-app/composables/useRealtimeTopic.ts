@@ -1,8 +1,9 @@
 // Live updates from the database's broadcasts on private Realtime topics (`ticket:<id>`,
 // `user:<id>`, `backups`, later `conversation:<id>`), joined with the session's token. One channel
-// per topic however many components listen. Every (re)join calls `onJoin`: that is where a listener fetches
-// what it may have missed while it was away (first load, lost connection, sleeping tab, refused
-// join retried), so the database's order always wins over the order events arrived in. No polling.
+// per topic however many components listen. Every (re)join calls `onJoin`: that is where a
+// listener fetches what it may have missed while it was away (first load, lost connection,
+// sleeping tab, refused join retried), so the database's order always wins over the order events
+// arrived in. No polling.
 import type { RealtimeChannel } from '@supabase/realtime-js'
 
 export interface TopicMessage { event: string, payload: Record<string, unknown> }
