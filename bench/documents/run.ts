@@ -22,6 +22,7 @@ import { dbUrl, loadConfig } from '../../devstack/src/config.ts'
 import { deleteInstanceData } from '../../devstack/src/db/cluster.ts'
 import { runningApi } from '../../devstack/src/lifecycle.ts'
 import { runStreaming } from '../../tests/helpers/command.ts'
+import { percentile } from '../lib/load.ts'
 
 interface Sizes {
   singleBytes: number
@@ -59,10 +60,6 @@ const mib = (bytes: number) => round(bytes / 1024 / 1024)
 async function devstack(command: string): Promise<void> {
   const { code, output } = await runStreaming(process.execPath, [join(config.root, 'devstack/src/cli.ts'), command], { env: { ...process.env, ...env }, quiet: true })
   if (code !== 0) throw new Error(`devstack ${command} failed:\n${output}`)
-}
-
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0
 }
 
 /** The API process's resident size, sampled every 100 ms while `work` runs (it serves Storage). */
