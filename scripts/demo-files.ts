@@ -153,7 +153,7 @@ export async function uploadDemoFiles(config: DevstackConfig, documentIds?: stri
       const response = await fetch(`${config.apiUrl}/storage/v1/object/documents/${row.storage_path.split('/').map(encodeURIComponent).join('/')}`, {
         method: 'POST',
         headers: { 'Authorization': `Bearer ${config.serviceRoleKey}`, 'apikey': config.serviceRoleKey, 'Content-Type': row.mime_type, 'x-upsert': 'true' },
-        body: bytes,
+        body: new Uint8Array(bytes),
       })
       if (!response.ok) throw new Error(`demo file ${row.storage_path}: ${response.status} ${await response.text()}`)
       await response.body?.cancel()

@@ -138,9 +138,10 @@ async function download(user: PortalUser, file: Prepared): Promise<{ seconds: nu
   if (!response.ok || !response.body) throw new Error(`download ${file.path}: ${response.status}`)
   const hash = createHash('sha256')
   let bytes = 0
-  for await (const chunk of response.body) {
-    hash.update(chunk)
-    bytes += chunk.byteLength
+  const reader = response.body.getReader()
+  for (let part = await reader.read(); !part.done; part = await reader.read()) {
+    hash.update(part.value)
+    bytes += part.value.byteLength
   }
   const seconds = (performance.now() - started) / 1000
   if (bytes !== file.bytes.byteLength || hash.digest('hex') !== portal.sha256(file.bytes)) throw new Error(`${file.path}: the download differs from the upload`)

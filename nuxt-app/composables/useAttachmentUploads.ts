@@ -1,14 +1,16 @@
 // Files attached to a text before it is sent (a ticket, a reply; later messages): each is checked
 // against the database's limits (rpc upload_limits), refused with its reason, or uploaded at once
 // with progress through the document RPCs (create_document_upload with matter_id null → the
-// prepared Storage path → complete_document_upload). The text's RPC then names `readyIds` as
-// attachment_ids and the database attaches them with it.
+// prepared Storage path → complete_document_upload), then waits for the content check
+// (verify-document: SHA-256 and type; the database refuses to attach a file before it passed),
+// told by `document_changed {kind: checked}` on the user's topic. The text's RPC then names
+// `readyIds` as attachment_ids and the database attaches them with it.
 import { errorMessageKey } from '~/utils/error-messages'
 import { fileType, formatFileSize } from '~/utils/files'
 
 export interface UploadLimits { maxBytes: number, maxFiles: number, mimeTypes: string[] }
 
-export type UploadState = 'uploading' | 'ready' | 'refused' | 'failed'
+export type UploadState = 'uploading' | 'checking' | 'ready' | 'refused' | 'failed'
 
 export interface AttachmentUpload {
   key: string
@@ -62,6 +64,29 @@ export function useAttachmentUploads() {
   const locale = useNuxtApp().$i18n.locale
   const uploads = ref<AttachmentUpload[]>([])
   const limits = ref<UploadLimits | null>(null)
+  const sessionStore = useSessionStore()
+
+  /** Applies the content check's outcome to an upload that waits for it (still pending: no change). */
+  async function settle(documentId: string) {
+    const entry = uploads.value.find(candidate => candidate.documentId === documentId && candidate.state === 'checking')
+    if (!entry) return
+    const { data } = await (await supabase()).from('documents').select('content_check, content_check_reason').eq('id', documentId).maybeSingle()
+    const outcome = data as { content_check: string | null, content_check_reason: string | null } | null
+    if (!outcome || outcome.content_check === 'failed') {
+      const reason = outcome?.content_check_reason === 'checksum_mismatch' ? 'attachments.refused.changed' : 'attachments.refused.content'
+      return refuse(entry.key, reason, { name: entry.name })
+    }
+    if (outcome.content_check !== 'pending') patch(entry.key, { state: 'ready' })
+  }
+
+  const waitingForCheck = computed(() => uploads.value.some(entry => entry.state === 'checking'))
+  useRealtimeTopic(() => (waitingForCheck.value && sessionStore.user ? `user:${sessionStore.user.id}` : null), {
+    onMessage: ({ event, payload }) => {
+      if (event === 'document_changed' && payload.kind === 'checked') void settle(String(payload.document_id))
+    },
+    // What was checked while the topic was not joined yet.
+    onJoin: () => uploads.value.forEach(entry => entry.state === 'checking' && entry.documentId && void settle(entry.documentId)),
+  })
 
   async function loadLimits(): Promise<UploadLimits | null> {
     attachmentLimits ??= supabase().then(async (client) => {
@@ -100,7 +125,8 @@ export function useAttachmentUploads() {
         entry.file, progress => patch(entry.key, { progress }))
       const { error: completion } = await client.rpc('complete_document_upload', { document_id: documentId })
       if (completion) throw completion
-      patch(entry.key, { state: 'ready', progress: 1, documentId })
+      patch(entry.key, { state: 'checking', progress: 1, documentId })
+      await settle(documentId)
     }
     catch (error) {
       const code = (error as { code?: string }).code
@@ -145,7 +171,7 @@ export function useAttachmentUploads() {
   const clear = () => (uploads.value = [])
 
   const readyIds = computed(() => uploads.value.filter(entry => entry.state === 'ready').map(entry => entry.documentId!))
-  const busy = computed(() => uploads.value.some(entry => entry.state === 'uploading'))
+  const busy = computed(() => uploads.value.some(entry => entry.state === 'uploading' || entry.state === 'checking'))
 
   return { uploads, limits, loadLimits, add, retry, remove, clear, readyIds, busy }
 }
