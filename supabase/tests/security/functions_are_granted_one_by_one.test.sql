@@ -14,8 +14,9 @@ select set_eq(
      where n.nspname = 'public' and has_function_privilege('authenticated', p.oid, 'execute')$$,
   array['my_access_state', 'my_sessions', 'request_email_code', 'verify_email_code', 'remove_email_factor',
         'invite_to_matter', 'invite_to_client', 'invite_staff', 'accept_invitation', 'revoke_invitation',
-        'start_conversation', 'open_ticket', 'set_ticket_status', 'read_internal_notes',
-        'create_document_upload', 'complete_document_upload', 'release_document', 'delete_document',
+        'start_conversation', 'open_ticket', 'set_ticket_status', 'read_internal_notes', 'reply_to_ticket',
+        'add_internal_note', 'mark_ticket_seen', 'list_tickets', 'ticket_status_counts', 'my_unread_ticket_count',
+        'upload_limits', 'create_document_upload', 'complete_document_upload', 'release_document', 'delete_document',
         'document_download_url', 'list_audit_events', 'reset_user_factors', 'can_reset_factors',
         'backup_overview', 'list_backup_runs', 'backup_size_history', 'request_backup'],
   'authenticated can execute exactly the portal RPCs in public');
