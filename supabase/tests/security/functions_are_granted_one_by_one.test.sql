@@ -16,7 +16,12 @@ select set_eq(
         'invite_to_matter', 'invite_to_client', 'invite_staff', 'accept_invitation', 'revoke_invitation',
         'start_conversation', 'open_ticket', 'set_ticket_status', 'read_internal_notes',
         'create_document_upload', 'complete_document_upload', 'release_document', 'delete_document',
-        'document_download_url', 'list_audit_events', 'reset_user_factors', 'can_reset_factors'],
+        'document_download_url', 'list_audit_events', 'reset_user_factors', 'can_reset_factors',
+        'list_clients', 'save_client', 'set_client_archived', 'client_users', 'remove_client_user',
+        'deactivate_account', 'reactivate_account', 'list_people', 'person_sessions', 'end_person_sessions',
+        'resend_invitation', 'verify_audit_chain', 'audit_events_csv', 'access_review_client',
+        'access_review_matter', 'access_review_person', 'gdpr_export', 'gdpr_erasure_preview', 'erase_person',
+        'staff_attention'],
   'authenticated can execute exactly the portal RPCs in public');
 
 select ok(
