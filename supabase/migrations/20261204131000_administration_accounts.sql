@@ -7,8 +7,10 @@
 --   One transaction in Postgres, so Auth and the portal never disagree.
 -- * Who may act on whom is one helper (private.account_action_refusal), shared by the RPCs and
 --   list_people's can_manage: staff act on clients and guests, only admins on staff, nobody on
---   themselves; the last active admin cannot be deactivated (last_admin, as the staff table's
---   trigger already refuses removing the last admin flag).
+--   themselves.
+-- * The gate (private.access_allowed) also refuses a deactivated account, so the portal's record
+--   holds even if the Auth ban were lifted elsewhere; and "at least one admin" now means one admin
+--   whose account is active (a deactivated admin cannot sign in to manage staff).
 -- * list_people(): everyone with persona, second-factor state, last sign-in, deactivation — for
 --   the accounts page, the person filter of the audit log and the GDPR actions.
 -- * person_sessions() / end_person_sessions(): a person's devices, ended one or all.
@@ -36,6 +38,40 @@ security definer
 set search_path = ''
 as $$
   select exists (select 1 from private.account_deactivations as d where d.user_id = is_deactivated.user_id)
+$$;
+
+create or replace function private.access_allowed()
+returns boolean
+language sql
+stable
+security definer
+set search_path = ''
+as $$
+  select auth.uid() is not null
+     and exists (select 1 from auth.sessions as s
+                  where s.id = private.current_session_id() and s.user_id = auth.uid())
+     and not private.is_deactivated(auth.uid())
+     and (private.session_verified()
+          or (not private.has_second_factor(auth.uid())
+              and coalesce(private.grace_period_ends_at(auth.uid()) > now(), false)))
+$$;
+comment on function private.access_allowed() is
+  'The second-factor gate every policy on client data requires: a live session (not signed out) of an account the firm has not deactivated, and aal2, or an e-mail-verified session, or a user inside its 3-day grace period without any factor.';
+
+-- The firm keeps at least one admin who can still sign in.
+create or replace function private.keep_one_admin()
+returns trigger
+language plpgsql
+security definer
+set search_path = ''
+as $$
+begin
+  if not exists (select 1 from public.staff as s where s.is_admin and not private.is_deactivated(s.user_id)) then
+    raise exception using errcode = 'P0001', message = 'last_admin',
+      detail = 'At least one staff member with an active account must remain an admin.';
+  end if;
+  return null;
+end;
 $$;
 
 -- Null when the caller may manage the target's account, else the error code.
@@ -87,11 +123,6 @@ begin
   if char_length(coalesce(reason, '')) > 500 then
     raise exception using errcode = 'P0001', message = 'value_too_long', detail = 'A reason has at most 500 characters.';
   end if;
-  if exists (select 1 from public.staff as s where s.user_id = target_user_id and s.is_admin)
-     and not exists (select 1 from public.staff as s
-                      where s.is_admin and s.user_id <> target_user_id and not private.is_deactivated(s.user_id)) then
-    raise exception using errcode = 'P0001', message = 'last_admin', detail = 'At least one active admin must remain.';
-  end if;
   if private.is_deactivated(target_user_id) then
     return jsonb_build_object('user_id', target_user_id, 'sessions_ended', 0, 'already', true);
   end if;
@@ -106,7 +137,7 @@ begin
 end;
 $$;
 comment on function public.deactivate_account(uuid, text) is
-  'Staff (admins for staff): bans the account in Auth, records the deactivation, ends every session at once and tells the open app. Idempotent. Errors: forbidden, mfa_required, user_not_found, last_admin, value_too_long.';
+  'Staff (admins for staff): bans the account in Auth, records the deactivation, ends every session at once and tells the open app. Idempotent. Errors: forbidden, mfa_required, user_not_found, value_too_long.';
 
 create function public.reactivate_account(target_user_id uuid)
 returns boolean

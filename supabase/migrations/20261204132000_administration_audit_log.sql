@@ -178,20 +178,20 @@ security definer
 set search_path = ''
 as $$
 declare
-  id uuid;
+  target_id uuid;
   label text;
 begin
   if entity_id is null or entity_id !~* '^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$' then
     return null;
   end if;
-  id := entity_id::uuid;
+  target_id := entity_id::uuid;
   label := case entity_type
-    when 'document' then (select jsonb_build_object('name', d.name, 'version', d.version)::text from public.documents as d where d.id = audit_entity_label.id)
-    when 'client' then (select c.name from public.clients as c where c.id = audit_entity_label.id)
-    when 'matter' then (select m.title from public.matters as m where m.id = audit_entity_label.id)
-    when 'ticket' then (select '#' || t.number || ' ' || t.subject from public.tickets as t where t.id = audit_entity_label.id)
-    when 'invitation' then (select i.email from public.invitations as i where i.id = audit_entity_label.id)
-    else (select p.display_name from public.profiles as p where p.id = audit_entity_label.id)
+    when 'document' then (select jsonb_build_object('name', d.name, 'version', d.version)::text from public.documents as d where d.id = target_id)
+    when 'client' then (select c.name from public.clients as c where c.id = target_id)
+    when 'matter' then (select m.title from public.matters as m where m.id = target_id)
+    when 'ticket' then (select '#' || t.number || ' ' || t.subject from public.tickets as t where t.id = target_id)
+    when 'invitation' then (select i.email from public.invitations as i where i.id = target_id)
+    else (select p.display_name from public.profiles as p where p.id = target_id)
   end;
   return label;
 end;
