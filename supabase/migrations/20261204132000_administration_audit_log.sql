@@ -114,7 +114,7 @@ create trigger audit_events_chain
 create function public.verify_audit_chain()
 returns jsonb
 language plpgsql
-stable
+volatile
 security definer
 set search_path = ''
 as $$
