@@ -24,7 +24,7 @@ create table private.account_deactivations (
   reason         text check (char_length(reason) <= 500)
 );
 comment on table private.account_deactivations is
-  'Accounts the firm deactivated (their Auth ban is infinite while a row exists): who did it, when and why.';
+  'Accounts the firm deactivated (their Auth ban lasts 100 years while a row exists): who did it, when and why.';
 create index account_deactivations_deactivated_by_idx on private.account_deactivations (deactivated_by);
 alter table private.account_deactivations enable row level security;
 revoke all on private.account_deactivations from public, anon, authenticated;
@@ -128,7 +128,8 @@ begin
   end if;
   insert into private.account_deactivations (user_id, deactivated_by, reason)
   values (target_user_id, uid, nullif(btrim(coalesce(reason, '')), ''));
-  update auth.users as u set banned_until = 'infinity' where u.id = target_user_id;
+  -- What GoTrue's ban_duration writes (now + duration); GoTrue cannot read 'infinity' back.
+  update auth.users as u set banned_until = now() + interval '100 years' where u.id = target_user_id;
   delete from private.download_grants as g where g.user_id = target_user_id;
   ended := private.end_sessions(target_user_id);
   perform private.audit('account.deactivated', 'user', target_user_id::text,
