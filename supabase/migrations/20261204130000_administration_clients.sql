@@ -113,6 +113,16 @@ begin
 end;
 $$;
 
+-- A LIKE pattern that finds the search text anywhere, its own % _ \ taken literally; '%%' for no search.
+create function private.contains_pattern(search text)
+returns text
+language sql
+immutable
+set search_path = ''
+as $$
+  select '%' || replace(replace(replace(btrim(coalesce(search, '')), '\', '\\'), '%', '\%'), '_', '\_') || '%'
+$$;
+
 -- The portal's own account state, told to the person's open app at once (user:<id> topic).
 create function private.tell_user(user_id uuid, event text, payload jsonb default '{}'::jsonb)
 returns void
@@ -169,7 +179,7 @@ security definer
 set search_path = ''
 as $$
 declare
-  pattern text := '%' || replace(replace(replace(btrim(coalesce(search, '')), '\', '\\'), '%', '\%'), '_', '\_') || '%';
+  pattern text := private.contains_pattern(search);
 begin
   perform private.require_staff();
   perform private.check_keyset_cursor(after_name, after_id);
@@ -371,6 +381,7 @@ comment on function public.remove_client_user(uuid, uuid) is
   'Staff, or an owner of the client: removes a user from the client. Access ends in the same statement; download grants go; a person left without any membership loses every session. Errors: client_not_found, member_not_found.';
 
 revoke execute on function private.require_staff(), private.require_admin(), private.check_keyset_cursor(text, uuid),
+  private.contains_pattern(text),
   private.tell_user(uuid, text, jsonb), private.end_sessions(uuid, uuid), private.factor_state(uuid) from public;
 revoke execute on function public.list_clients(text, boolean, text, uuid, text, uuid, integer),
   public.save_client(uuid, text, text, text, text, text, text, text), public.set_client_archived(uuid, boolean),

@@ -180,7 +180,7 @@ security definer
 set search_path = ''
 as $$
 declare
-  pattern text := '%' || replace(replace(replace(btrim(coalesce(search, '')), '\', '\\'), '%', '\%'), '_', '\_') || '%';
+  pattern text := private.contains_pattern(search);
 begin
   perform private.require_staff();
   perform private.check_keyset_cursor(after_name, after_id);
