@@ -120,18 +120,20 @@ set search_path = ''
 as $$
 declare
   head ops.audit_chain_head%rowtype;
-  broken record;
+  broken_position bigint;
+  problem text;
   checked bigint;
-  last_event record;
+  last_position bigint;
+  last_hash bytea;
 begin
   perform private.require_admin();
   select * into head from ops.audit_chain_head;
   -- The first event whose position, link or content does not add up.
-  select x.chain_position, x.id,
+  select x.expected_position,
          case when x.chain_position is distinct from x.expected_position then 'missing_event'
               when x.previous_hash is distinct from x.expected_previous then 'broken_link'
-              else 'changed_event' end as problem
-    into broken
+              else 'changed_event' end
+    into broken_position, problem
     from (select e.*, row_number() over w as expected_position,
                  coalesce(lag(e.hash) over w, private.audit_chain_genesis()) as expected_previous
             from ops.audit_events as e
@@ -143,18 +145,21 @@ begin
    order by x.expected_position
    limit 1;
   select count(*) into checked from ops.audit_events;
-  select e.chain_position, e.hash into last_event from ops.audit_events as e order by e.chain_position desc nulls first limit 1;
-  if broken is null and (coalesce(last_event.chain_position, 0) <> head.position
-                         or coalesce(last_event.hash, private.audit_chain_genesis()) <> head.hash) then
-    broken := row(coalesce(last_event.chain_position, 0) + 1, null::bigint, 'missing_event');
+  select e.chain_position, e.hash into last_position, last_hash
+    from ops.audit_events as e order by e.chain_position desc nulls first limit 1;
+  -- Rows gone from the end show only against the head.
+  if problem is null and (coalesce(last_position, 0) <> head.position
+                          or coalesce(last_hash, private.audit_chain_genesis()) <> head.hash) then
+    broken_position := coalesce(last_position, 0) + 1;
+    problem := 'missing_event';
   end if;
   perform private.audit('audit.verified', 'audit_log', null,
-    jsonb_build_object('intact', broken is null, 'checked', checked));
+    jsonb_build_object('intact', problem is null, 'checked', checked));
   return jsonb_build_object(
-    'intact', broken is null,
+    'intact', problem is null,
     'checked', checked,
-    'first_broken_position', broken.chain_position,
-    'problem', broken.problem,
+    'first_broken_position', broken_position,
+    'problem', problem,
     'head_position', head.position,
     'head_hash', encode(head.hash, 'hex'));
 end;

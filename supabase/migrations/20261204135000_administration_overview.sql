@@ -22,12 +22,14 @@ security definer
 set search_path = ''
 as $$
 declare
+  backup_runs regclass := to_regclass('ops.backup_runs');
   backup jsonb;
 begin
   perform private.require_staff();
-  if to_regclass('ops.backup_runs') is not null then
-    execute 'select jsonb_build_object(''status'', r.status, ''kind'', r.kind, ''requested_at'', r.requested_at, ''finished_at'', r.finished_at)
-               from ops.backup_runs as r order by r.seq desc limit 1' into backup;
+  if backup_runs is not null then
+    execute format('select jsonb_build_object(''status'', r.status, ''kind'', r.kind, ''requested_at'', r.requested_at,
+                                              ''finished_at'', r.finished_at)
+                      from %s as r order by r.seq desc limit 1', backup_runs) into backup;
   end if;
   return jsonb_build_object(
     'tickets_open', (select count(*) from public.tickets as t where t.status = 'open'),

@@ -3,7 +3,7 @@
 // back after reactivation; a removed client user loses the client in the same request; the GDPR
 // export arrives from the edge function as a ZIP with the person's data and uploaded file, for
 // admins only, and an erased guest can no longer sign in while the matter keeps its message.
-import { FunctionsHttpError } from '@supabase/supabase-js'
+import type { FunctionsHttpError } from '@supabase/supabase-js'
 import { strFromU8, unzipSync } from 'fflate'
 import { afterAll, describe, expect, it } from 'vitest'
 import { accessTokenOf, signedInClient } from '../helpers/auth.ts'
