@@ -15,7 +15,7 @@ export NUXT_TELEMETRY_DISABLED := 1
 
 DEVSTACK := node devstack/src/cli.ts
 
-.PHONY: help dev preview stop reset status test lint typecheck deps deno-lock node bench-rest bench-realtime
+.PHONY: help dev preview stop reset status test lint typecheck deps deno-lock node bench-rest bench-realtime backup-target backup-target-stop restore restore-stop bench-backup
 
 help:
 	@echo "make dev    start the portal on the devstack with demo data (idempotent)"
@@ -28,6 +28,9 @@ help:
 	@echo "make deno-lock  update edge-functions/deno.lock after changing an edge function's import"
 	@echo "make bench-rest      REST benchmark against the dev instance (writes bench/results/rest.*)"
 	@echo "make bench-realtime  Realtime benchmark on its own instance (writes bench/results/realtime.*)"
+	@echo "make backup-target   local S3 server, age key pair and Vault secrets for trying backups on make dev"
+	@echo "make restore         restore a backup point into the empty instance 'restore' and start it (IDENTITY=, TARGET=, AT=)"
+	@echo "make bench-backup    backup and restore benchmark on its own instances (writes bench/results/backup.json)"
 
 node:
 	@scripts/ensure-node.sh
@@ -79,3 +82,23 @@ bench-rest: deps
 # Its own devstack instance (ports + 3000), about 2 minutes.
 bench-realtime: deps
 	@node bench/realtime/run.ts
+
+# --- Backups (edge-functions/backup/README.md) ---
+backup-target: deps
+	@node scripts/backup-target.ts
+
+backup-target-stop: deps
+	@node scripts/backup-target.ts --stop
+
+# make restore [IDENTITY=key.txt] [TARGET=target.json] [AT=latest|<run>|<time>] [EXPECT=<manifest sha256>] [DB_URL=… STORAGE_DIR=…]
+restore: deps
+	@node scripts/restore.ts $(if $(IDENTITY),--identity "$(IDENTITY)") $(if $(TARGET),--target "$(TARGET)") \
+		$(if $(AT),--at "$(AT)") $(if $(EXPECT),--expect-manifest "$(EXPECT)") \
+		$(if $(DB_URL),--db-url "$(DB_URL)") $(if $(STORAGE_DIR),--storage-dir "$(STORAGE_DIR)")
+
+restore-stop: deps
+	@DEVSTACK_INSTANCE=restore DEVSTACK_PORT_OFFSET=$$(( $${DEVSTACK_PORT_OFFSET:-0} + 2100 )) $(DEVSTACK) stop
+
+# Its own devstack instances (ports + 4100 and + 4500): 1 GB of documents, 1,000,000 messages.
+bench-backup: deps
+	@node bench/backup/run.ts

@@ -143,7 +143,21 @@ export const suites: Suite[] = [
       return countDeno(output)
     },
   },
+  {
+    name: 'bench-smoke',
+    needs: ['api'],
+    // Each benchmark with a smoke size runs it on the test instance (a handful of rows or files,
+    // seconds), asserting only that it ran and lost nothing; the real sizes run by hand (bench/README.md).
+    run: config => checks(benchSmokes.map(bench => [`bench/${bench} --smoke`, async () => {
+      const result = await runStreaming('node', [join(config.root, 'bench', bench, 'run.ts'), '--smoke', '--instance', config.instance], { cwd: config.root, quiet: true })
+      if (result.code !== 0) console.log(result.output.split('\n').slice(-30).join('\n'))
+      return result
+    }])),
+  },
 ]
+
+/** Benchmarks whose run.ts takes `--smoke --instance <name>`. */
+const benchSmokes = ['backup']
 
 /** Runs vitest with a JSON report in the instance's data folder and counts its results. */
 async function vitestCounts(config: DevstackConfig, reportName: string, args: string[] = []): Promise<SuiteResult> {

@@ -180,6 +180,46 @@ const templates: Record<string, Template> = {
       notes: [t('Haben Sie das nicht veranlasst? Wenden Sie sich bitte umgehend an die Kanzlei.', 'Did you not ask for this? Please contact the firm at once.')],
     }
   },
+
+  // Backups (edge-functions/backup/): to the admins, with the error code only, never data.
+  backup_failed(mail, say, context) {
+    const { t } = say
+    const startedAt = text(mail.data, 'started_at')
+    const code = text(mail.data, 'error_code') ?? 'unexpected_failure'
+    return {
+      subject: t(`Sicherung fehlgeschlagen – ${say.firm}`, `Backup failed – ${say.firm}`),
+      paragraphs: [
+        startedAt
+          ? t(`Die Sicherung des Mandantenportals vom ${say.date(startedAt)}, ${say.time(startedAt)}, ist fehlgeschlagen (Fehlercode ${code}).`,
+              `The client portal's backup of ${say.date(startedAt)}, ${say.time(startedAt)}, failed (error code ${code}).`)
+          : t(`Eine Sicherung des Mandantenportals ist fehlgeschlagen (Fehlercode ${code}).`, `A backup of the client portal failed (error code ${code}).`),
+        t('Es ging nichts verloren: Die nächste Sicherung erfasst alle Änderungen seit der letzten gelungenen. Bleibt der Fehler, prüfen Sie das Sicherungsziel.',
+          'Nothing was lost: the next backup covers every change since the last successful one. If the error stays, check the backup target.'),
+      ],
+      action: { label: t('Sicherungen ansehen', 'View backups'), url: `${context.siteUrl}/verwaltung/sicherungen` },
+      notes: [],
+    }
+  },
+
+  backup_overdue(mail, say, context) {
+    const { t } = say
+    const lastSuccess = text(mail.data, 'last_success_at')
+    const hours = typeof mail.data.hours === 'number' ? mail.data.hours : 4
+    return {
+      subject: t(`Keine gelungene Sicherung seit über ${hours} Stunden – ${say.firm}`, `No successful backup for over ${hours} hours – ${say.firm}`),
+      paragraphs: [
+        lastSuccess
+          ? t(`Die letzte gelungene Sicherung des Mandantenportals war am ${say.date(lastSuccess)}, ${say.time(lastSuccess)}.`,
+              `The client portal's last successful backup was on ${say.date(lastSuccess)}, ${say.time(lastSuccess)}.`)
+          : t('Das Mandantenportal wurde noch nie erfolgreich gesichert.', 'The client portal has never been backed up successfully.'),
+        mail.data.configured === false
+          ? t('Es ist kein Sicherungsziel eingerichtet (edge-functions/backup/README.md).', 'No backup target is configured (edge-functions/backup/README.md).')
+          : t('Bitte prüfen Sie die Sicherungen in der Verwaltung.', 'Please check the backups in the administration.'),
+      ],
+      action: { label: t('Sicherungen ansehen', 'View backups'), url: `${context.siteUrl}/verwaltung/sicherungen` },
+      notes: [],
+    }
+  },
 }
 
 function phrasing(locale: Locale, context: RenderContext): Phrasing {

@@ -15,6 +15,8 @@ export const knownCodes = new Set([
   'invitation_not_found', 'invitation_expired', 'invitation_revoked', 'invitation_already_accepted',
   'invitation_email_mismatch', 'invalid_email', 'client_not_found', 'already_member', 'user_not_found',
   'last_second_factor', 'no_second_factor',
+  // backups (Verwaltung → Sicherungen)
+  'backup_not_configured', 'invalid_status',
 ])
 
 /** Codes that only tell the user something exists: shown as a wrong-credentials message. */

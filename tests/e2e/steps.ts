@@ -81,3 +81,11 @@ export async function browserAccessToken(page: Page): Promise<string> {
   if (!token) throw new Error('no session in sessionStorage (portal.auth)')
   return token
 }
+
+/** Signs in and confirms the session with the authenticator app's next code, up to the overview. */
+export async function signInWithAppCode(page: Page, email: string, password: string, app: { nextCode: () => string }): Promise<void> {
+  await signIn(page, email, password)
+  await stepUpPage(page)
+  await enterCode(page, app.nextCode(), 'Code aus Ihrer Authenticator-App', 'Bestätigen')
+  await overview(page)
+}

@@ -21,7 +21,7 @@ select set_eq(
         'deactivate_account', 'reactivate_account', 'list_people', 'person_sessions', 'end_person_sessions',
         'resend_invitation', 'verify_audit_chain', 'audit_events_csv', 'access_review_client',
         'access_review_matter', 'access_review_person', 'gdpr_export', 'gdpr_erasure_preview', 'erase_person',
-        'staff_attention'],
+        'staff_attention', 'backup_overview', 'list_backup_runs', 'backup_size_history', 'request_backup'],
   'authenticated can execute exactly the portal RPCs in public');
 
 select ok(
