@@ -83,7 +83,8 @@ begin
 end;
 $$;
 
-create function private.require_admin()
+-- The backups feature made this for its RPCs; administration uses it too, so it says it generally.
+create or replace function private.require_admin()
 returns uuid
 language plpgsql
 stable
@@ -99,7 +100,6 @@ begin
   return uid;
 end;
 $$;
-
 create function private.check_keyset_cursor(after_key text, after_id uuid)
 returns void
 language plpgsql
