@@ -46,7 +46,7 @@ export function createFunctionsRuntime(config: DevstackConfig, jwt: JwtKeys, roo
     // One after the other: on two cores a burst of Deno starts would slow the API's first requests.
     for (const name of listFunctions(config, root)) {
       const fn = findFunction(config, name, root)
-      if (fn) await workers.port(fn).catch(() => {})
+      if (fn) await workers.socket(fn).catch(() => {})
     }
   }
 
@@ -103,9 +103,9 @@ async function jwtRefusal(req: IncomingMessage, jwt: JwtKeys): Promise<string | 
 }
 
 async function forward(req: IncomingMessage, res: ServerResponse, path: string, fn: EdgeFunction, workers: FunctionWorkers): Promise<void> {
-  let port: number
+  let socketPath: string
   try {
-    port = await workers.port(fn)
+    socketPath = await workers.socket(fn)
   }
   catch (error) {
     if (!(error instanceof WorkerBootError)) throw error
@@ -115,7 +115,7 @@ async function forward(req: IncomingMessage, res: ServerResponse, path: string, 
   }
   await new Promise<void>((resolveDone) => {
     let callerGone = false
-    const upstream = httpRequest({ host: '127.0.0.1', port, method: req.method, path, headers: req.headers })
+    const upstream = httpRequest({ socketPath, method: req.method, path, headers: req.headers })
     upstream.on('response', (answer) => {
       const headers = Object.fromEntries(Object.entries(answer.headers).filter(([name]) => !hopByHop.has(name)))
       res.writeHead(answer.statusCode ?? 500, answer.statusMessage, headers)

@@ -1,14 +1,17 @@
 // The functions runtime with real Deno workers on a throw-away functions folder: discovery,
 // verify_jwt, environment and secrets, both serving styles, and edge-runtime's failure answers.
+import { spawn } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { pathToFileURL } from 'node:url'
 import { exportJWK, generateKeyPair } from 'jose'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadConfig } from '../config.ts'
 import { createGateway } from '../gateway/server.ts'
 import { loadJwtKeys } from '../shared/jwt.ts'
+import { denoBinary } from './deno-env.ts'
 import { createFunctionsRuntime, type FunctionsRuntime } from './index.ts'
 import { readFunctionStatuses } from './status.ts'
 
@@ -84,11 +87,12 @@ afterAll(async () => {
 })
 
 describe('functions runtime', () => {
-  it('serves Deno.serve(options, handler) on its own port, with the Supabase environment and secrets', async () => {
+  it('serves Deno.serve(options, handler) on its own socket, with the Supabase environment and secrets', async () => {
     const response = await fetch(`${baseUrl}/options-form/sub/path?x=1`, { headers: { apikey: config.publishableKey } })
     expect(response.status).toBe(200)
     const body = await response.json()
-    expect(new URL(body.url).pathname).toBe('/options-form/sub/path')
+    // As edge-runtime serves it: http, the API's host (never the socket's http+unix).
+    expect(body.url).toMatch(new RegExp(`^http://127\\.0\\.0\\.1:\\d+/options-form/sub/path`))
     expect(body.url).toMatch(/\?x=1$/)
     // The gateway turned the publishable key into the anon JWT; apikey itself passes unchanged.
     expect(body.authorization).toBe(`Bearer ${config.anonKey}`)
@@ -182,5 +186,16 @@ describe('functions runtime', () => {
     const after = await (await fetch(`${baseUrl}/default-export`, { headers })).text()
     expect(after).toMatch(/^\d+$/)
     expect(after).not.toBe(before)
+  })
+
+  it('ends a worker whose devstack is gone: its stdin, the lifeline, closed', async () => {
+    const worker = spawn(denoBinary(config.root), ['run', '-A', '--no-prompt', join(import.meta.dirname, 'deno', 'bootstrap.ts'),
+      pathToFileURL(join(root, 'default-export', 'index.ts')).href, join(root, 'lifeline.sock')], { stdio: ['pipe', 'pipe', 'inherit'] })
+    await new Promise<void>(resolveReady => worker.stdout.on('data', (chunk: Buffer) => {
+      if (chunk.toString().includes('devstack-worker-listening')) resolveReady()
+    }))
+    const exited = new Promise<number | null>(resolveExit => worker.once('exit', code => resolveExit(code)))
+    worker.stdin.end()
+    expect(await exited).toBe(0)
   })
 })
