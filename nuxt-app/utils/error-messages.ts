@@ -17,6 +17,10 @@ export const knownCodes = new Set([
   'last_second_factor', 'no_second_factor',
   // backups (Verwaltung → Sicherungen)
   'backup_not_configured', 'invalid_status',
+  // administration (Verwaltung); group_name_taken is the app's name for the groups' unique name
+  'last_admin', 'group_name_taken', 'value_too_long', 'invalid_cursor', 'invalid_kind', 'invalid_persona',
+  'client_id_required', 'name_required', 'reference_number_required', 'reference_number_taken',
+  'member_not_found', 'matter_not_found', 'staff_not_erasable', 'confirmation_mismatch',
 ])
 
 /** Codes that only tell the user something exists: shown as a wrong-credentials message. */
