@@ -32,7 +32,7 @@ export function useAuditLog() {
   const filters = reactive(Object.fromEntries(auditFilterKeys.map(key => [key, computed({
     get: () => typeof route.query[key] === 'string' ? route.query[key] as string : '',
     set: (value: string) => void router.replace({ query: { ...route.query, [key]: value || undefined } }),
-  })])) as Record<(typeof auditFilterKeys)[number], string>)
+  })])) as unknown as Record<(typeof auditFilterKeys)[number], string>)
 
   // `bis` is a day: everything up to its end counts.
   const rpcFilters = () => ({
