@@ -18,46 +18,43 @@ export interface AuditEvent {
 export interface ChainCheck { intact: boolean, checked: number, first_broken_position: number | null, problem: string | null }
 
 export const auditFilterKeys = ['person', 'aktion', 'objekt', 'von', 'bis'] as const
-const pageSize = 50
 
 export function useAuditLog() {
   const supabase = useSupabase()
-  const route = useRoute()
-  const router = useRouter()
-  const events = ref<AuditEvent[]>([])
-  const more = ref(false)
+  const url = useUrlFilters(auditFilterKeys)
   const check = ref<ChainCheck | null>(null)
-  const errorKey = ref<string | null>(null)
-
-  const filters = reactive(Object.fromEntries(auditFilterKeys.map(key => [key, computed({
-    get: () => typeof route.query[key] === 'string' ? route.query[key] as string : '',
-    set: (value: string) => void router.replace({ query: { ...route.query, [key]: value || undefined } }),
-  })])) as unknown as Record<(typeof auditFilterKeys)[number], string>)
+  const actionErrorKey = ref<string | null>(null)
 
   // `bis` is a day: everything up to its end counts.
-  const rpcFilters = () => ({
-    since: filters.von ? new Date(filters.von).toISOString() : null,
-    until: filters.bis ? new Date(new Date(filters.bis).getTime() + 86_400_000).toISOString() : null,
-    action_prefix: filters.aktion || null,
-    for_entity_type: filters.objekt || null,
-    for_person: filters.person || null,
-  })
-
-  const fail = (error: unknown) => (errorKey.value = error ? errorMessageKey(error) : null)
-
-  async function page(before?: AuditEvent) {
-    const { data, error } = await (await supabase()).rpc('list_audit_events', {
-      ...rpcFilters(), max_rows: pageSize, before_occurred_at: before?.occurred_at ?? null, before_id: before?.id ?? null,
-    })
-    if (fail(error)) return
-    const found = data as AuditEvent[]
-    events.value = before ? [...events.value, ...found] : found
-    more.value = found.length === pageSize
+  const rpcFilters = () => {
+    const { person, aktion, objekt, von, bis } = url.filters.value
+    return {
+      since: von ? new Date(von).toISOString() : null,
+      until: bis ? new Date(new Date(bis).getTime() + 86_400_000).toISOString() : null,
+      action_prefix: aktion || null,
+      for_entity_type: objekt || null,
+      for_person: person || null,
+    }
   }
+
+  const list = useKeysetList<AuditEvent, AuditEvent>({
+    fetchPage: async (before, limit) => {
+      const { data, error } = await (await supabase()).rpc('list_audit_events', {
+        ...rpcFilters(), max_rows: limit, before_occurred_at: before?.occurred_at ?? null, before_id: before?.id ?? null,
+      })
+      return { rows: (data ?? []) as AuditEvent[], error }
+    },
+    cursorOf: event => event,
+    keyOf: event => String(event.id),
+    pageSize: 50,
+  })
+  watch(() => JSON.stringify(url.filters.value), list.reload, { immediate: true })
+
+  const failed = (error: unknown) => (actionErrorKey.value = error ? errorMessageKey(error) : null)
 
   async function exportCsv() {
     const { data, error } = await (await supabase()).rpc('audit_events_csv', rpcFilters())
-    if (fail(error)) return
+    if (failed(error)) return
     const link = document.createElement('a')
     link.href = URL.createObjectURL(new Blob([data as string], { type: 'text/csv;charset=utf-8' }))
     link.download = `protokoll-${new Date().toISOString().slice(0, 10)}.csv`
@@ -67,11 +64,10 @@ export function useAuditLog() {
 
   async function verify() {
     const { data, error } = await (await supabase()).rpc('verify_audit_chain')
-    if (!fail(error)) check.value = data as ChainCheck
+    if (!failed(error)) check.value = data as ChainCheck
   }
 
-  const reload = () => page()
-  watch(() => auditFilterKeys.map(key => route.query[key]), reload)
+  const filters = reactive(Object.fromEntries(auditFilterKeys.map(key => [key, url.bind(key)]))) as unknown as Record<(typeof auditFilterKeys)[number], string>
 
-  return { events, more, check, errorKey, filters, reload, loadMore: () => page(events.value.at(-1)), exportCsv, verify }
+  return { ...list, check, actionErrorKey, filters, exportCsv, verify }
 }

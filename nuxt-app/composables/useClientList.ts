@@ -1,7 +1,5 @@
-// Staff's client list: list_clients keyset-paged by (name, id), the search and archive filter
-// from the URL (so a filtered list can be bookmarked and the back button restores it).
-import { errorMessageKey } from '~/utils/error-messages'
-
+// Staff's client list: list_clients keyset-paged by (name, id), the search (`q`) and archive
+// filter (`archiv=1`) in the URL, so a filtered list can be bookmarked.
 export interface ClientListRow {
   id: string
   kind: 'person' | 'company'
@@ -13,46 +11,28 @@ export interface ClientListRow {
   matter_count: number
 }
 
-const pageSize = 25
-
 export function useClientList() {
   const supabase = useSupabase()
-  const route = useRoute()
-  const router = useRouter()
-  const rows = ref<ClientListRow[]>([])
-  const more = ref(false)
-  const loading = ref(false)
-  const errorKey = ref<string | null>(null)
+  const url = useUrlFilters(['q', 'archiv'] as const)
 
-  const search = computed({
-    get: () => typeof route.query.q === 'string' ? route.query.q : '',
-    set: value => void router.replace({ query: { ...route.query, q: value || undefined } }),
+  const list = useKeysetList<ClientListRow, ClientListRow>({
+    fetchPage: async (after, limit) => {
+      const { data, error } = await (await supabase()).rpc('list_clients', {
+        search: url.filters.value.q || null,
+        include_archived: url.filters.value.archiv === '1',
+        after_name: after?.name ?? null,
+        after_id: after?.id ?? null,
+        max_rows: limit,
+      })
+      return { rows: (data ?? []) as ClientListRow[], error }
+    },
+    cursorOf: row => row,
+    keyOf: row => row.id,
   })
-  const archived = computed({
-    get: () => route.query.archiv === '1',
-    set: value => void router.replace({ query: { ...route.query, archiv: value ? '1' : undefined } }),
-  })
 
-  async function page(after?: ClientListRow) {
-    loading.value = true
-    const { data, error } = await (await supabase()).rpc('list_clients', {
-      search: search.value || null,
-      include_archived: archived.value,
-      after_name: after?.name ?? null,
-      after_id: after?.id ?? null,
-      max_rows: pageSize,
-    })
-    loading.value = false
-    errorKey.value = error ? errorMessageKey(error) : null
-    if (error) return
-    const found = data as ClientListRow[]
-    rows.value = after ? [...rows.value, ...found] : found
-    more.value = found.length === pageSize
-  }
+  const archiv = url.bind('archiv')
+  const archived = computed({ get: () => archiv.value === '1', set: (value: boolean) => (archiv.value = value ? '1' : '') })
+  watch(() => JSON.stringify(url.filters.value), list.reload, { immediate: true })
 
-  const reload = () => page()
-  const loadMore = () => page(rows.value.at(-1))
-  watch(() => [route.query.q, route.query.archiv], reload)
-
-  return { rows, more, loading, errorKey, search, archived, reload, loadMore }
+  return { ...list, search: url.bind('q'), archived }
 }

@@ -1,7 +1,5 @@
 // Everyone with an account, for Verwaltung → Konten and → Personal: list_people keyset-paged by
-// (name, id); search, persona and "only deactivated" from the URL unless the caller fixes a persona.
-import { errorMessageKey } from '~/utils/error-messages'
-
+// (name, id); search, persona and "only deactivated" in the URL unless the caller fixes personas.
 export interface PersonRow {
   user_id: string
   display_name: string
@@ -17,41 +15,38 @@ export interface PersonRow {
 }
 
 export const personas = ['admin', 'staff', 'client', 'guest', 'none'] as const
-const pageSize = 25
+
+// The database orders by (display_name, id) in C.UTF-8, i.e. by code points, as `<` does here.
+const byNameAndId = (a: PersonRow, b: PersonRow) =>
+  a.display_name < b.display_name ? -1 : a.display_name > b.display_name ? 1 : a.user_id < b.user_id ? -1 : a.user_id > b.user_id ? 1 : 0
 
 export function usePeopleList(fixedPersonas?: readonly string[]) {
   const supabase = useSupabase()
-  const route = useRoute()
-  const router = useRouter()
-  const rows = ref<PersonRow[]>([])
-  const more = ref(false)
-  const errorKey = ref<string | null>(null)
-  const queryValue = (key: string) => typeof route.query[key] === 'string' ? route.query[key] as string : ''
-  const setQuery = (key: string, value: string) => void router.replace({ query: { ...route.query, [key]: value || undefined } })
+  const url = useUrlFilters(['q', 'persona', 'deaktiviert'] as const)
+  const persona = computed(() => (personas as readonly string[]).includes(url.filters.value.persona) ? url.filters.value.persona : '')
 
-  const search = computed({ get: () => queryValue('q'), set: value => setQuery('q', value) })
-  const persona = computed({
-    get: () => (personas as readonly string[]).includes(queryValue('persona')) ? queryValue('persona') : '',
-    set: value => setQuery('persona', value),
+  const list = useKeysetList<PersonRow, PersonRow>({
+    // Several personas: one page each, merged and cut to the page size, so the next page's cursor
+    // (the last row kept) skips none of the longer answers' rows.
+    fetchPage: async (after, limit) => {
+      const client = await supabase()
+      const args = {
+        search: url.filters.value.q || null, only_deactivated: url.filters.value.deaktiviert === '1',
+        after_name: after?.display_name ?? null, after_id: after?.user_id ?? null, max_rows: limit,
+      }
+      const answers = await Promise.all((fixedPersonas ?? [persona.value || null])
+        .map(filter => client.rpc('list_people', { ...args, filter_persona: filter })))
+      const error = answers.find(answer => answer.error)?.error ?? null
+      const rows = answers.flatMap(answer => (answer.data ?? []) as PersonRow[]).sort(byNameAndId).slice(0, limit)
+      return { rows, error }
+    },
+    cursorOf: row => row,
+    keyOf: row => row.user_id,
   })
-  const deactivatedOnly = computed({ get: () => queryValue('deaktiviert') === '1', set: value => setQuery('deaktiviert', value ? '1' : '') })
 
-  async function page(after?: PersonRow) {
-    const client = await supabase()
-    const args = { search: search.value || null, only_deactivated: deactivatedOnly.value, after_name: after?.display_name ?? null, after_id: after?.user_id ?? null, max_rows: pageSize }
-    const answers = await Promise.all((fixedPersonas ?? [persona.value || null]).map(filter => client.rpc('list_people', { ...args, filter_persona: filter })))
-    const failed = answers.find(answer => answer.error)
-    errorKey.value = failed ? errorMessageKey(failed.error) : null
-    if (failed) return
-    const found = answers.flatMap(answer => answer.data as PersonRow[])
-      .sort((a, b) => a.display_name.localeCompare(b.display_name) || a.user_id.localeCompare(b.user_id))
-    rows.value = after ? [...rows.value, ...found] : found
-    more.value = answers.some(answer => (answer.data as PersonRow[]).length === pageSize)
-  }
+  const deaktiviert = url.bind('deaktiviert')
+  const deactivatedOnly = computed({ get: () => deaktiviert.value === '1', set: (value: boolean) => (deaktiviert.value = value ? '1' : '') })
+  watch(() => JSON.stringify(url.filters.value), list.reload, { immediate: true })
 
-  const reload = () => page()
-  const loadMore = () => page(rows.value.at(-1))
-  watch(() => [route.query.q, route.query.persona, route.query.deaktiviert], reload)
-
-  return { rows, more, errorKey, search, persona, deactivatedOnly, reload, loadMore }
+  return { ...list, search: url.bind('q'), persona: url.bind('persona'), deactivatedOnly }
 }
