@@ -1,6 +1,9 @@
 // What the REST benchmarks share besides the load loop: an RPC call as a signed-in user, the
 // EXPLAIN ANALYZE of the query inside an RPC (auto_explain as the caller), the callers' sessions,
 // and the benchmark's own devstack instance.
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { cpus, loadavg } from 'node:os'
+import { dirname } from 'node:path'
 import postgres from 'postgres'
 import { dbUrl, type DevstackConfig } from '../../devstack/src/config.ts'
 import { runStreaming } from '../../tests/helpers/command.ts'
@@ -81,5 +84,23 @@ export async function explainRpc(config: DevstackConfig, rpc: string, args: Reco
     seqScans: [...new Set(nodes.filter(node => node['Node Type'] === 'Seq Scan').map(node => node['Relation Name'] ?? '?'))],
     indexes: [...new Set(nodes.map(node => node['Index Name']).filter((name): name is string => Boolean(name)))],
     plan: main.Plan,
+  }
+}
+
+/** Where the figures were taken: the load generator, API and database share this machine. */
+export const machine = () => ({
+  cpus: cpus().length, model: cpus()[0]?.model ?? 'unknown', node: process.version,
+  loadAverage1m: Math.round(loadavg()[0]! * 100) / 100, note: 'load generator, API and database share the machine',
+})
+
+/** Writes the report; a lost request (failed or wrong answer) makes the run fail. */
+export function writeReport(file: string, report: { results: Record<string, { single: { errors: number }, concurrent: { errors: number } }> }): void {
+  mkdirSync(dirname(file), { recursive: true })
+  writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`)
+  console.log(`written to ${file}`)
+  const lost = Object.values(report.results).reduce((sum, result) => sum + result.single.errors + result.concurrent.errors, 0)
+  if (lost > 0) {
+    console.error(`${lost} requests failed or answered wrongly`)
+    process.exitCode = 1
   }
 }

@@ -20,7 +20,8 @@ it('an admin exports a guest\'s data as a ZIP and erases the guest', async () =>
   const owner = await clientUser(admin, client, 'e2e-gdpr-owner')
   const guest = await guestIn(owner, matter, 'e2e-gdpr-guest')
   const upload = await uploadDocument(guest, matter, 'Sachverstaendigen-Gutachten.txt', 'Feuchtigkeit in der Bodenplatte')
-  const [{ display_name: guestName }] = await db()<Array<{ display_name: string }>>`select display_name from public.profiles where id = ${guest.id}`
+  const [profile] = await db()<Array<{ display_name: string }>>`select display_name from public.profiles where id = ${guest.id}`
+  const guestName = profile!.display_name
 
   const journey = await startJourney('admin-gdpr')
   const { page } = journey
