@@ -18,7 +18,11 @@ select set_eq(
         'add_internal_note', 'mark_ticket_seen', 'list_tickets', 'ticket_status_counts', 'my_unread_ticket_count',
         'upload_limits', 'create_document_upload', 'complete_document_upload', 'release_document', 'delete_document',
         'document_download_url', 'list_audit_events', 'reset_user_factors', 'can_reset_factors',
-        'backup_overview', 'list_backup_runs', 'backup_size_history', 'request_backup'],
+        'list_clients', 'save_client', 'set_client_archived', 'client_users', 'remove_client_user',
+        'deactivate_account', 'reactivate_account', 'list_people', 'person_sessions', 'end_person_sessions',
+        'resend_invitation', 'verify_audit_chain', 'audit_events_csv', 'access_review_client',
+        'access_review_matter', 'access_review_person', 'gdpr_export', 'gdpr_erasure_preview', 'erase_person',
+        'staff_attention', 'backup_overview', 'list_backup_runs', 'backup_size_history', 'request_backup'],
   'authenticated can execute exactly the portal RPCs in public');
 
 select ok(
