@@ -17,7 +17,10 @@ select set_eq(
         'start_conversation', 'open_ticket', 'set_ticket_status', 'read_internal_notes',
         'create_document_upload', 'complete_document_upload', 'release_document', 'delete_document',
         'document_download_url', 'list_audit_events', 'reset_user_factors', 'can_reset_factors',
-        'backup_overview', 'list_backup_runs', 'backup_size_history', 'request_backup'],
+        'backup_overview', 'list_backup_runs', 'backup_size_history', 'request_backup',
+        'send_message', 'mark_conversation_read', 'list_messages', 'list_conversations', 'my_unread_message_count',
+        'message_recipients', 'chat_availability', 'set_chat_office_hours', 'start_or_resume_chat', 'take_chat',
+        'close_chat', 'list_open_chats'],
   'authenticated can execute exactly the portal RPCs in public');
 
 select ok(
