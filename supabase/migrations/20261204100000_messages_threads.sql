@@ -256,8 +256,8 @@ comment on function public.mark_conversation_read(uuid, timestamptz) is
 
 -- Messages in the database's order, a page at a time: newer than a cursor (catching up after a
 -- reconnect), older than one (scrolling back), or the ones a broadcast named (message_ids).
--- read_by_all: every other participant has read it; told to staff for every message and to others
--- for their own (null otherwise).
+-- read_by_all: every participant but its author has read it; told to staff for every message and
+-- to others for their own (null otherwise).
 create function public.list_messages(
   conversation_id uuid,
   after_at timestamptz default null,
@@ -280,23 +280,20 @@ as $$
 declare
   uid uuid := private.require_access();
   caller_is_staff boolean := private.user_is_staff(uid);
-  others_read_until timestamptz;
   size integer := least(greatest(coalesce(page_size, 50), 1), 200);
 begin
   perform private.require_participation(list_messages.conversation_id);
   if (after_at is null) <> (after_id is null) or (before_at is null) <> (before_id is null) then
     raise exception using errcode = 'P0001', message = 'invalid_cursor';
   end if;
-  -- The earliest mark among the others: read by all up to there.
-  select min(coalesce(p.last_read_at, '-infinity')) into others_read_until
-    from public.conversation_participants as p
-   where p.conversation_id = list_messages.conversation_id and p.user_id <> uid;
-
   return query
   select m.id, m.author_id, a.display_name, private.user_is_staff(m.author_id), m.body, m.created_at,
          m.edited_at, m.deleted_at, m.event, m.quoted_message_id, qa.display_name,
          case when q.deleted_at is null then left(q.body, 300) end,
-         case when caller_is_staff or m.author_id = uid then others_read_until is not null and m.created_at <= others_read_until end
+         case when caller_is_staff or m.author_id = uid then
+           not exists (select 1 from public.conversation_participants as p
+                        where p.conversation_id = list_messages.conversation_id and p.user_id is distinct from m.author_id
+                          and (p.last_read_at is null or p.last_read_at < m.created_at)) end
     from (select x.* from public.messages as x
            where x.conversation_id = list_messages.conversation_id
              and (after_at is null or (x.created_at, x.id) > (after_at, after_id))
