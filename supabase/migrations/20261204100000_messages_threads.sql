@@ -414,9 +414,9 @@ comment on function public.my_unread_message_count() is
 -- Who a person may write to
 -- ---------------------------------------------------------------------------------------------
 
--- A guest writes to the firm (staff), a client user also to its colleagues of that client; staff
--- write to a client's users and, for a matter, to its guests, and to colleagues. The trigger
--- below holds every participant insert to the same rule.
+-- A guest writes to the firm (staff); a client user also to the other users of its client and, in
+-- a matter, to the guests it brought in; staff to a client's users, a matter's guests and
+-- colleagues. The trigger below holds every participant insert to the same rule.
 create function public.message_recipients(client_id uuid default null, matter_id uuid default null)
 returns table (id uuid, display_name text, kind text)
 language plpgsql
@@ -427,6 +427,7 @@ as $$
 declare
   uid uuid := private.require_access();
   scope_client uuid := message_recipients.client_id;
+  speaks_for_client boolean;
 begin
   if message_recipients.matter_id is not null then
     if not private.user_can_access_matter(uid, message_recipients.matter_id) then
@@ -436,24 +437,24 @@ begin
   elsif scope_client is not null and not (private.user_is_staff(uid) or private.user_is_client_member(uid, scope_client)) then
     raise exception using errcode = 'P0001', message = 'client_not_found';
   end if;
+  speaks_for_client := private.user_is_staff(uid) or private.user_is_client_member(uid, scope_client);
 
   return query
   select r.id, pr.display_name, r.kind
     from (select s.user_id as id, 'staff'::text as kind from public.staff as s
           union
           select cm.user_id, 'client' from public.client_members as cm
-           where cm.client_id = scope_client
-             and (private.user_is_staff(uid) or private.user_is_client_member(uid, scope_client))
+           where speaks_for_client and cm.client_id = scope_client
           union
           select mm.user_id, 'guest' from public.matter_members as mm
-           where private.user_is_staff(uid) and mm.matter_id = message_recipients.matter_id and mm.role = 'guest') as r
+           where speaks_for_client and mm.matter_id = message_recipients.matter_id and mm.role = 'guest') as r
     join public.profiles as pr on pr.id = r.id
    where r.id <> uid
    order by r.kind = 'staff', pr.display_name;
 end;
 $$;
 comment on function public.message_recipients(uuid, uuid) is
-  'The people the caller may address in a new thread of a client or matter: the firm for guests, also the client''s other users for its users; the client''s users, the matter''s guests and colleagues for staff. Errors: not_authenticated, session_required, mfa_required, client_not_found, matter_not_found.';
+  'The people the caller may address in a new thread of a client or matter: the firm for guests; also the client''s other users and the matter''s guests for client users and staff. Errors: not_authenticated, session_required, mfa_required, client_not_found, matter_not_found.';
 
 create function private.require_message_recipients()
 returns trigger
@@ -461,25 +462,19 @@ language plpgsql
 security definer
 set search_path = ''
 as $$
-declare
-  conversation_client uuid;
 begin
-  -- Clients address the firm and their own colleagues, guests the firm; the scope check of
-  -- 20261127060000 covers everyone else.
-  if auth.uid() is null or new.user_id = auth.uid() or private.user_is_staff(auth.uid()) or private.user_is_staff(new.user_id) then
+  -- Guests add only the firm; client users and staff anyone the scope check of 20261127060000
+  -- lets see the conversation.
+  if auth.uid() is null or new.user_id = auth.uid() or private.user_is_staff(auth.uid()) or private.user_is_staff(new.user_id)
+     or private.user_is_client_member(auth.uid(), (select c.client_id from public.conversations as c where c.id = new.conversation_id)) then
     return new;
   end if;
-  select c.client_id into conversation_client from public.conversations as c where c.id = new.conversation_id;
-  if not (private.user_is_client_member(auth.uid(), conversation_client)
-          and private.user_is_client_member(new.user_id, conversation_client)) then
-    raise exception using errcode = 'P0001', message = 'participant_not_allowed',
-      detail = 'Clients write to the firm and their colleagues, guests to the firm.';
-  end if;
-  return new;
+  raise exception using errcode = 'P0001', message = 'participant_not_allowed',
+    detail = 'Guests write to the firm; the client and the firm bring in others.';
 end;
 $$;
 
-create trigger conversation_participants_clients_write_to_the_firm
+create trigger conversation_participants_guests_write_to_the_firm
   before insert on public.conversation_participants
   for each row execute function private.require_message_recipients();
 
