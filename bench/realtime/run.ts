@@ -186,9 +186,14 @@ async function setUp(sql: postgres.Sql, users: number): Promise<string[]> {
     from generate_series(1, ${users}) as n
     returning id`
   await sql`insert into bench.members (user_id) select unnest(${sql.array(ids.map(row => row.id))}::uuid[])`
+  // The portal's gate (private.access_allowed) lets a token in only while its session exists.
+  const sessions = await sql<Array<{ id: string, user_id: string }>>`
+    insert into auth.sessions (id, user_id, created_at, updated_at, aal)
+    select gen_random_uuid(), u, now(), now(), 'aal1' from unnest(${sql.array(ids.map(row => row.id))}::uuid[]) as u
+    returning id, user_id`
   const secret = new TextEncoder().encode(config.jwtSecret)
   const issuedAt = Math.floor(Date.now() / 1000)
-  return Promise.all(ids.map(({ id }) => new SignJWT({ sub: id, role: 'authenticated', aud: 'authenticated', aal: 'aal1' })
+  return Promise.all(sessions.map(({ id, user_id }) => new SignJWT({ sub: user_id, session_id: id, role: 'authenticated', aud: 'authenticated', aal: 'aal1' })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).setIssuedAt(issuedAt).setExpirationTime(issuedAt + 3600).sign(secret)))
 }
 
