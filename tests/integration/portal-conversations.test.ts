@@ -8,6 +8,9 @@ import {
   anonymous, backdate, call, clientUser, closePortal, guestIn, joinRefusal, newClient, newMatter, privateChannel, refusal, staffMember,
   unauthorizedJoin, within, type Client, type PortalUser,
 } from '../helpers/portal.ts'
+import { latestMail, mailsTo } from '../helpers/auth.ts'
+import { testEnv } from '../helpers/env.ts'
+import { db } from '../helpers/personas.ts'
 import { Inbox, subscribed, type BroadcastMessage } from '../helpers/realtime.ts'
 
 let staff: PortalUser
@@ -107,6 +110,27 @@ describe('threads', () => {
     })
     expect(error).toMatchObject({ code: 'P0001', message: 'participant_not_allowed' })
     expect(status).toBe(400)
+  })
+})
+
+describe('notification mails', () => {
+  it('tell a participant who did not read how many messages wait, never what they say; reading first cancels it', async () => {
+    const id = await startThread('Kündigung Mietvertrag')
+    for (const body of ['Die Frist endet am 30. Juni.', 'Bitte unterschreiben Sie bis Freitag.']) {
+      await call(participant.client, 'send_message', { conversation_id: id, message_id: randomUUID(), body })
+    }
+    await call(staff.client, 'mark_conversation_read', { conversation_id: id })
+    // What the minute job does once the delay is over, without waiting for it.
+    await db()`select private.send_due_notification_mails(now() + private.notification_mail_delay())`
+    const link = `${testEnv.siteUrl}/nachrichten/${id}`
+    const mail = await latestMail(owner.email, 15_000, candidate => candidate.links.includes(link))
+    expect(mail.subject).toMatch(/^2 neue Nachrichten im Mandantenportal – /)
+    expect(mail.text).toContain('In einer Unterhaltung gibt es 2 neue Nachrichten für Sie.')
+    for (const secret of ['Kündigung', 'Mietvertrag', 'Frist', 'unterschreiben', participant.email]) {
+      expect(`${mail.subject}\n${mail.text}\n${mail.html}`).not.toContain(secret)
+    }
+    expect((await mailsTo(staff.email)).filter(candidate => candidate.links.includes(link))).toEqual([])
+    expect((await mailsTo(bystander.email)).filter(candidate => candidate.links.includes(link))).toEqual([])
   })
 })
 
