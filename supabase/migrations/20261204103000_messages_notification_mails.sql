@@ -2,7 +2,8 @@
 -- participant who does not read a new message within private.notification_mail_delay() gets one
 -- mail ("you have 3 new messages in the portal", with a link), never the text, the subject or
 -- who wrote. Every message of a conversation until then joins the same mail (data.count adds
--- up); mark_conversation_read cancels it, so whoever has the conversation open never gets one.
+-- up); moving one's read mark (mark_conversation_read) cancels it, so whoever has the
+-- conversation open never gets one.
 -- Chat events (taken, closed) and the author's own messages mail nobody; a participant who lost
 -- access before the mail is due gets none (user_can_see_entity).
 --
@@ -81,36 +82,21 @@ create trigger messages_mail
   for each row when (new.event is null)
   execute function private.mail_about_message();
 
--- As in 20261204100000, and a moved mark cancels the caller's waiting mail about the conversation.
-create or replace function public.mark_conversation_read(conversation_id uuid, up_to timestamptz default null)
-returns timestamptz
+-- Whenever a read mark moves (mark_conversation_read), the reader's waiting mail about the
+-- conversation goes: whoever has it open is never mailed.
+create function private.cancel_mail_on_read()
+returns trigger
 language plpgsql
-volatile
 security definer
 set search_path = ''
 as $$
-declare
-  uid uuid := private.require_access();
-  read_until timestamptz := least(coalesce(up_to, now()), now());
-  previous timestamptz;
 begin
-  perform private.require_participation(mark_conversation_read.conversation_id);
-  select p.last_read_at into previous from public.conversation_participants as p
-   where p.conversation_id = mark_conversation_read.conversation_id and p.user_id = uid
-   for update;
-  if previous is not null and previous >= read_until then
-    return previous;
-  end if;
-  update public.conversation_participants as p set last_read_at = read_until
-   where p.conversation_id = mark_conversation_read.conversation_id and p.user_id = uid;
-  update public.notifications as n set read_at = now()
-   where n.user_id = uid and n.entity_type = 'conversation' and n.entity_id = mark_conversation_read.conversation_id
-     and n.read_at is null;
-  perform private.cancel_notification_mails(uid, 'conversation', mark_conversation_read.conversation_id);
-  perform realtime.send(jsonb_build_object('conversation_id', mark_conversation_read.conversation_id), 'read',
-    'conversation:' || mark_conversation_read.conversation_id, true);
-  return read_until;
+  perform private.cancel_notification_mails(new.user_id, 'conversation', new.conversation_id);
+  return null;
 end;
 $$;
-comment on function public.mark_conversation_read(uuid, timestamptz) is
-  'Marks a conversation read up to a time (default now; never backwards) for the caller, with its in-app notifications and its waiting notification mail, and tells the conversation topic that read marks moved (not whose). Errors: not_authenticated, session_required, mfa_required, conversation_not_found.';
+
+create trigger conversation_participants_cancel_mail_on_read
+  after update of last_read_at on public.conversation_participants
+  for each row when (new.last_read_at is distinct from old.last_read_at)
+  execute function private.cancel_mail_on_read();
