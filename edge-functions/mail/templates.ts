@@ -237,7 +237,8 @@ const templates: Record<string, Template> = {
         : t(`${count} neue Nachrichten im Mandantenportal – ${firm}`, `${count} new messages in the client portal – ${firm}`),
       name: text(mail.data, 'display_name'),
       paragraphs: [
-        chat ? t(`Im Chat gibt es ${messages}.`, `There ${count === 1 ? 'is' : 'are'} ${messages} in the chat.`)
+        chat
+          ? t(`Im Chat gibt es ${messages}.`, `There ${count === 1 ? 'is' : 'are'} ${messages} in the chat.`)
           : t(`In einer Unterhaltung gibt es ${messages} für Sie.`, `There ${count === 1 ? 'is' : 'are'} ${messages} for you in a conversation.`),
         contentStaysInThePortal(say),
       ],
