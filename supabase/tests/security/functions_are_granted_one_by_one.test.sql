@@ -22,7 +22,10 @@ select set_eq(
         'deactivate_account', 'reactivate_account', 'list_people', 'person_sessions', 'end_person_sessions',
         'resend_invitation', 'verify_audit_chain', 'audit_events_csv', 'access_review_client',
         'access_review_matter', 'access_review_person', 'gdpr_export', 'gdpr_erasure_preview', 'erase_person',
-        'staff_attention', 'backup_overview', 'list_backup_runs', 'backup_size_history', 'request_backup'],
+        'staff_attention', 'backup_overview', 'list_backup_runs', 'backup_size_history', 'request_backup',
+        'send_message', 'mark_conversation_read', 'list_messages', 'list_conversations', 'my_unread_message_count',
+        'message_recipients', 'chat_availability', 'set_chat_office_hours', 'start_or_resume_chat', 'take_chat',
+        'close_chat', 'list_open_chats'],
   'authenticated can execute exactly the portal RPCs in public');
 
 select ok(
