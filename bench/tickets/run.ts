@@ -10,15 +10,13 @@
 //   node bench/tickets/run.ts --smoke [--instance test]   a few rows on the running instance, a few requests:
 //                       proves the benchmark still runs and loses nothing (make test's bench-smoke)
 import { randomUUID } from 'node:crypto'
-import { mkdirSync, writeFileSync } from 'node:fs'
-import { cpus, loadavg } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import postgres from 'postgres'
 import { dbUrl, loadConfig } from '../../devstack/src/config.ts'
-import { runStreaming } from '../../tests/helpers/command.ts'
 import { accessToken, runLoad, type LoadResult } from '../lib/load.ts'
-import { prepareCallers, searchTerms, seedTickets, type Persona, type Scale } from './seed.ts'
+import { callRpc, devstackCommand, explainRpc, machine, prepareCallers, writeReport, type Caller, type Persona } from '../lib/rpc.ts'
+import { searchTerms, seedTickets, type Scale } from './seed.ts'
 
 const { values } = parseArgs({ options: { smoke: { type: 'boolean', default: false }, reseed: { type: 'boolean', default: false }, instance: { type: 'string' } } })
 const smoke = values.smoke
@@ -36,12 +34,8 @@ const load = smoke
   : { single: { concurrency: 1, requests: 400, maxSeconds: 20 }, concurrent: { concurrency: 50, requests: 3000, maxSeconds: 30 } }
 const resultsFile = smoke ? join(config.dataDir, 'bench-smoke', 'tickets.json') : join(config.root, 'bench', 'results', 'tickets.json')
 
-async function devstack(command: string): Promise<void> {
-  const { code, output } = await runStreaming(process.execPath, [join(config.root, 'devstack/src/cli.ts'), command], { env, quiet: true })
-  if (code !== 0) throw new Error(`devstack ${command} failed:\n${output}`)
-}
+const devstack = (command: string) => devstackCommand(config, env, command)
 
-interface Caller extends Persona { token: string }
 interface Row { id: string, status: string, assignee_id: string | null, client_id: string }
 
 interface Query {
@@ -56,58 +50,8 @@ interface Query {
   statement: RegExp
 }
 
-async function call(query: Query, caller: Caller): Promise<unknown> {
-  const response = await fetch(`${config.apiUrl}/rest/v1/rpc/${query.rpc}`, {
-    method: 'POST',
-    headers: { 'apikey': config.anonKey, 'Authorization': `Bearer ${caller.token}`, 'Content-Type': 'application/json' },
-    body: JSON.stringify(query.args(caller)),
-  })
-  const body = await response.json() as unknown
-  if (!response.ok) throw new Error(`${query.rpc}: ${response.status} ${JSON.stringify(body)}`)
-  return body
-}
-
-interface PlanNode { 'Node Type': string, 'Relation Name'?: string, 'Index Name'?: string, 'Plans'?: PlanNode[], 'Actual Total Time'?: number }
-
-function nodesOf(node: PlanNode): PlanNode[] {
-  return [node, ...(node.Plans ?? []).flatMap(nodesOf)]
-}
-
-/** EXPLAIN ANALYZE of the query inside the RPC, through auto_explain as the caller, after one warm call in the same session. */
-async function explain(query: Query, caller: Caller): Promise<{ query: string, seqScans: string[], indexes: string[], plan: PlanNode }> {
-  const notices: string[] = []
-  const sql = postgres(dbUrl(config, 'supabase_admin'), { max: 1, onnotice: notice => notices.push(String(notice.message)) })
-  try {
-    const args = Object.entries(query.args(caller))
-    const rpc = `select * from public.${query.rpc}(${args.map(([name], index) => `${name} => $${index + 1}`).join(', ')})`
-    const values = args.map(([, value]) => value) as postgres.ParameterOrJSON<never>[]
-    await sql.begin(async (tx) => {
-      await tx`select set_config('request.jwt.claims', ${JSON.stringify({ sub: caller.id, role: 'authenticated', aal: 'aal1', session_id: caller.sessionId })}, true)`
-      await tx`set local role authenticated`
-      await tx.unsafe(rpc, values)
-      await tx`reset role`
-      await tx`load 'auto_explain'`
-      await tx.unsafe(`set local auto_explain.log_min_duration = 0; set local auto_explain.log_analyze = on;
-                       set local auto_explain.log_nested_statements = on; set local auto_explain.log_format = json;
-                       set local auto_explain.log_level = notice; set local client_min_messages = notice`)
-      await tx`set local role authenticated`
-      await tx.unsafe(rpc, values)
-    })
-  }
-  finally {
-    await sql.end()
-  }
-  const plans = notices.filter(message => message.includes('"Plan"')).map(message => JSON.parse(message.slice(message.indexOf('{'))) as { 'Query Text': string, 'Plan': PlanNode })
-  const main = plans.find(entry => query.statement.test(entry['Query Text'].trim()))
-  if (!main) throw new Error(`${query.name}: no plan of its query among ${plans.length} statements`)
-  const nodes = nodesOf(main.Plan)
-  return {
-    query: main['Query Text'].replace(/\s+/g, ' ').trim(),
-    seqScans: [...new Set(nodes.filter(node => node['Node Type'] === 'Seq Scan').map(node => node['Relation Name'] ?? '?'))],
-    indexes: [...new Set(nodes.map(node => node['Index Name']).filter((name): name is string => Boolean(name)))],
-    plan: main.Plan,
-  }
-}
+const call = (query: Query, caller: Caller) => callRpc(config, query.rpc, caller.token, query.args(caller))
+const explain = (query: Query, caller: Caller) => explainRpc(config, query.rpc, query.args(caller), caller, query.statement)
 
 async function main(): Promise<void> {
   if (ownInstance) {
@@ -217,17 +161,10 @@ async function main(): Promise<void> {
       target: { url: config.apiUrl, p95SingleCallerMs: 20, p95At50CallersMs: 100, indexScansOnly: true },
       dataset: { ...counts, seededScale: scale, callers: { staff: staff.length, clients: clients.length } },
       searchTerms: terms,
-      machine: { cpus: cpus().length, model: cpus()[0]?.model ?? 'unknown', node: process.version, loadAverage1m: Math.round(loadavg()[0]! * 100) / 100, note: 'load generator, API and database share the machine' },
+      machine: machine(),
       results,
     }
-    mkdirSync(join(resultsFile, '..'), { recursive: true })
-    writeFileSync(resultsFile, `${JSON.stringify(report, null, 2)}\n`)
-    console.log(`written to ${resultsFile}`)
-    const lost = Object.values(results).reduce((sum, result) => sum + result.single.errors + result.concurrent.errors, 0)
-    if (lost > 0) {
-      console.error(`${lost} requests failed or answered wrongly`)
-      process.exitCode = 1
-    }
+    writeReport(resultsFile, report)
   }
   finally {
     await admin.end()

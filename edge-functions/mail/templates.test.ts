@@ -16,6 +16,7 @@ const samples: Record<string, Record<string, unknown>> = {
   staff_invitation: { inviter_name: 'Dr. Katharina Weber', role: 'admin', expires_at: '2026-12-04T10:00:00Z', secret: { token: 't0k3n' } },
   second_factor_reset: { display_name: 'Peter Hansen', reset_by_name: 'Mira Schulz' },
   ticket_activity: { number: 1042, kinds: ['status', 'reply'], status: 'pending', for_staff: false, display_name: 'Klaus Müller' },
+  message_activity: { conversation_id: '6f1c2d3e-4a5b-4c6d-8e7f-0a1b2c3d4e5f', chat: false, count: 3, kinds: ['message'], display_name: 'Klaus Müller' },
 }
 
 /** Every template name the migrations queue (enqueue_mail and defer_notification_mail calls, create_invitation's template argument). */
@@ -103,4 +104,18 @@ Deno.test('a ticket mail says that something happened and links to the ticket, n
   assert.equal(staff.subject, 'News on ticket #7 – Kanzlei Weber & Partner')
   assert.match(staff.text, /Ticket #7 has been assigned to you\.\n\nThere is a new internal note on ticket #7\.\n\nTicket #7 is waiting for the client\./)
   assert.throws(() => renderMail(outboxMail('ticket_activity', 'de', { kinds: ['reply'] }), context), /data\.number is missing/)
+})
+
+Deno.test('a message mail says how many messages wait and links to the conversation, never what they say', () => {
+  const de = renderMail(outboxMail('message_activity', 'de', samples.message_activity!), context)
+  assert.equal(de.subject, '3 neue Nachrichten im Mandantenportal – Kanzlei Weber & Partner')
+  assert.match(de.text, /^Guten Tag Klaus Müller,\n\nIn einer Unterhaltung gibt es 3 neue Nachrichten für Sie\./)
+  assert.match(de.text, /Unterhaltung im Portal öffnen:\nhttps:\/\/portal\.example\/nachrichten\/6f1c2d3e-4a5b-4c6d-8e7f-0a1b2c3d4e5f/)
+  assert.match(de.text, /Aus Gründen der Vertraulichkeit steht der Inhalt nicht in dieser E-Mail/)
+  const chat = renderMail(outboxMail('message_activity', 'en', { ...samples.message_activity, chat: true, count: 1 }), context)
+  assert.equal(chat.subject, 'New message in the client portal – Kanzlei Weber & Partner')
+  assert.match(chat.text, /There is a new message in the chat\./)
+  assert.match(chat.text, /Open the chat in the portal:\nhttps:\/\/portal\.example\/chat\n/)
+  assert.throws(() => renderMail(outboxMail('message_activity', 'de', { count: 1 }), context), /data\.conversation_id is missing/)
+  assert.throws(() => renderMail(outboxMail('message_activity', 'de', { conversation_id: '../verwaltung' }), context), /not an id/)
 })
