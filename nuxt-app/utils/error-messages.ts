@@ -28,6 +28,9 @@ export const knownCodes = new Set([
   'last_admin', 'group_name_taken', 'value_too_long', 'invalid_kind', 'invalid_persona',
   'client_id_required', 'name_required', 'reference_number_required', 'reference_number_taken',
   'member_not_found', 'staff_not_erasable', 'confirmation_mismatch',
+  // matters (/akten): the matter form, adding staff, inviting a guest
+  'title_required', 'title_too_long', 'reference_required', 'invalid_reference', 'reference_taken',
+  'description_too_long', 'matter_closed', 'member_not_staff', 'matter_id_required',
 ])
 
 /** Codes that only tell the user something exists: shown as a wrong-credentials message. */
