@@ -126,7 +126,11 @@ describe('components', () => {
 
   it('invites a client user through the invite function and says why the server refused one', async () => {
     signInAs('staff')
-    const clients = [{ id: '7d4c2a4e-0000-4000-8000-000000000001', name: 'Mustermann GmbH', reference_number: 'M-2026-001' }]
+    // Two clients: with only one (a client's own page) it is chosen already and the button is enabled.
+    const clients = [
+      { id: '7d4c2a4e-0000-4000-8000-000000000001', name: 'Mustermann GmbH', reference_number: 'M-2026-001' },
+      { id: '7d4c2a4e-0000-4000-8000-000000000002', name: 'Beispiel KG', reference_number: 'M-2026-002' },
+    ]
     await mountSuspended(WithLazyTexts) // the Verwaltung's texts, which its pages bring
     const form = await mountSuspended(AdminInviteForm, { props: { clients, canInviteStaff: false } })
     expect(form.text()).not.toContain('Kanzlei (Mitarbeitende)')
