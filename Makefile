@@ -15,7 +15,7 @@ export NUXT_TELEMETRY_DISABLED := 1
 
 DEVSTACK := node devstack/src/cli.ts
 
-.PHONY: help dev preview stop reset status test lint typecheck deps deno-lock node bench-rest bench-realtime bench-tickets bench-administration backup-target backup-target-stop restore restore-stop bench-backup
+.PHONY: help dev preview stop reset status test lint typecheck deps deno-lock node bench-rest bench-realtime bench-tickets bench-administration backup-target backup-target-stop restore restore-stop bench-backup bench-documents
 
 help:
 	@echo "make dev    start the portal on the devstack with demo data (idempotent)"
@@ -33,6 +33,7 @@ help:
 	@echo "make backup-target   local S3 server, age key pair and Vault secrets for trying backups on make dev"
 	@echo "make restore         restore a backup point into the empty instance 'restore' and start it (IDENTITY=, TARGET=, AT=)"
 	@echo "make bench-backup    backup and restore benchmark on its own instances (writes bench/results/backup.json)"
+	@echo "make bench-documents documents up/down vs cp, API memory, list p95 on its own instance (bench/results/documents.json)"
 
 node:
 	@scripts/ensure-node.sh
@@ -114,3 +115,8 @@ restore-stop: deps
 # Its own devstack instances (ports + 4100 and + 4500): 1 GB of documents, 1,000,000 messages.
 bench-backup: deps
 	@node bench/backup/run.ts
+
+# --- Documents (nuxt-app/components/documents/README.md) ---
+# Its own devstack instance (ports + 4300): 200 MB and 200 × 1 MB up and down, a 5,000-document list.
+bench-documents: deps
+	@node bench/documents/run.ts

@@ -25,7 +25,10 @@ select set_eq(
         'staff_attention', 'backup_overview', 'list_backup_runs', 'backup_size_history', 'request_backup',
         'send_message', 'mark_conversation_read', 'list_messages', 'list_conversations', 'my_unread_message_count',
         'message_recipients', 'chat_availability', 'set_chat_office_hours', 'start_or_resume_chat', 'take_chat',
-        'close_chat', 'list_open_chats'],
+        'close_chat', 'list_open_chats',
+        'list_matters', 'matter_overview', 'create_matter', 'update_matter', 'add_matter_staff', 'remove_matter_member',
+        'list_documents', 'document_folders', 'document_versions', 'document_downloads', 'release_documents',
+        'restore_document', 'file_documents', 'mark_document_seen'],
   'authenticated can execute exactly the portal RPCs in public');
 
 select ok(
