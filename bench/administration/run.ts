@@ -5,7 +5,7 @@
 // inside each RPC is kept next to its figures. Writes bench/results/administration.json.
 //
 //   make bench-administration  (node bench/administration/run.ts [--reseed])  own instance
-//                       (ports + 2500), seeded once (≈ 5 min; the audit events through the chain trigger)
+//                       (ports + 2500), seeded once (≈ 5 min; the audit events through the chain trigger, 2,500 a transaction)
 //   node bench/administration/run.ts --smoke [--instance test]   a few rows on the running instance:
 //                       proves the benchmark still runs and loses nothing (make test's bench-smoke)
 import { randomUUID } from 'node:crypto'
