@@ -5,7 +5,11 @@ export function useTypedSearch(target: WritableComputedRef<string>) {
   let pending: ReturnType<typeof setTimeout> | undefined
   watch(typed, (value) => {
     clearTimeout(pending)
-    pending = setTimeout(() => (target.value = value.trim()), 300)
+    if (value.trim() !== target.value) pending = setTimeout(() => (target.value = value.trim()), 300)
+  })
+  // The target changed elsewhere (back button, a "clear filters" link): the box shows it.
+  watch(target, (value) => {
+    if (value !== typed.value.trim()) typed.value = value
   })
   return typed
 }
