@@ -11,5 +11,7 @@ export function useTypedSearch(target: WritableComputedRef<string>) {
   watch(target, (value) => {
     if (value !== typed.value.trim()) typed.value = value
   })
+  // Leaving the page drops what was still waiting, so it cannot change the next page's URL.
+  onScopeDispose(() => clearTimeout(pending))
   return typed
 }
