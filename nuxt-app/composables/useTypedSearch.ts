@@ -11,7 +11,7 @@ export function useTypedSearch(target: WritableComputedRef<string>) {
   watch(target, (value) => {
     if (value !== typed.value.trim()) typed.value = value
   })
-  // Leaving the page drops what was still waiting, so it cannot change the next page's URL.
+  // A pause still running when the box goes away is dropped, not written into the next page's filter.
   onScopeDispose(() => clearTimeout(pending))
   return typed
 }
