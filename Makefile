@@ -15,7 +15,7 @@ export NUXT_TELEMETRY_DISABLED := 1
 
 DEVSTACK := node devstack/src/cli.ts
 
-.PHONY: help dev preview stop reset status test lint typecheck deps deno-lock node bench-rest bench-realtime bench-tickets bench-administration backup-target backup-target-stop restore restore-stop bench-backup bench-documents
+.PHONY: help dev preview stop reset status test lint typecheck deps deno-lock node bench-rest bench-realtime bench-chat bench-tickets bench-administration backup-target backup-target-stop restore restore-stop bench-backup bench-documents
 
 help:
 	@echo "make dev    start the portal on the devstack with demo data (idempotent)"
@@ -28,6 +28,7 @@ help:
 	@echo "make deno-lock  update edge-functions/deno.lock after changing an edge function's import"
 	@echo "make bench-rest      REST benchmark against the dev instance (writes bench/results/rest.*)"
 	@echo "make bench-realtime  Realtime benchmark on its own instance (writes bench/results/realtime.*)"
+	@echo "make bench-chat      chat delivery through send_message, 1,000 sockets on 500 conversations (bench/results/chat.json)"
 	@echo "make bench-tickets   tickets benchmark, 100,000 tickets on its own instance (writes bench/results/tickets.json)"
 	@echo "make bench-administration  client list over 10,000 clients, audit log over 1,000,000 events (bench/results/administration.json)"
 	@echo "make backup-target   local S3 server, age key pair and Vault secrets for trying backups on make dev"
@@ -85,6 +86,10 @@ bench-rest: deps
 # Its own devstack instance (ports + 3000), about 2 minutes.
 bench-realtime: deps
 	@node bench/realtime/run.ts
+
+# Its own devstack instance (ports + 3300), about 3 minutes.
+bench-chat: deps
+	@node bench/chat/run.ts
 
 # Its own devstack instance (ports + 2300), seeded once with 10,000 clients, 100,000 tickets and
 # 1,000,000 replies (about 10 minutes), then measured (about 4 minutes); --reseed starts over.
