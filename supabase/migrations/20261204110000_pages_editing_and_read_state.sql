@@ -350,9 +350,9 @@ security definer
 set search_path = ''
 as $$
 declare
-  uid uuid := private.require_staff();
   page public.pages;
 begin
+  perform private.require_staff();
   select * into page from public.pages as p where p.id = set_page_published.page_id for update;
   if page.id is null then
     raise exception using errcode = 'P0001', message = 'page_not_found';
@@ -380,9 +380,9 @@ security definer
 set search_path = ''
 as $$
 declare
-  uid uuid := private.require_staff();
   page public.pages;
 begin
+  perform private.require_staff();
   update public.pages as p
      set archived_at = case when set_page_archived.archived then coalesce(p.archived_at, now()) end,
          published = case when set_page_archived.archived then false else p.published end
@@ -415,7 +415,7 @@ begin
     raise exception using errcode = 'P0001', message = 'page_not_found';
   end if;
   insert into public.page_reads as r (user_id, page_id, read_at) values (uid, mark_page_read.page_id, now())
-  on conflict (user_id, page_id) do update set read_at = excluded.read_at
+  on conflict on constraint page_reads_pkey do update set read_at = excluded.read_at
   returning r.read_at into marked;
   update public.notifications as n set read_at = now()
    where n.user_id = uid and n.entity_type = 'page' and n.entity_id = mark_page_read.page_id and n.read_at is null;
@@ -465,7 +465,7 @@ grant execute on function private.page_audiences_as_seen(uuid) to authenticated;
 create function private.page_excerpt(body text)
 returns text
 language sql
-immutable
+stable
 set search_path = ''
 as $$
   -- Markdown signs and link targets out, whitespace folded: a plain preview line for lists.
@@ -647,9 +647,9 @@ security invoker
 set search_path = ''
 as $$
 declare
-  uid uuid := private.require_staff();
   pattern text := '%' || replace(replace(replace(btrim(coalesce(query, '')), '\', '\\'), '%', '\%'), '_', '\_') || '%';
 begin
+  perform private.require_staff();
   return query
     (select 'group'::text, g.id, g.name, (select count(*)::text from public.client_group_members as gm where gm.group_id = g.id)
        from public.client_groups as g where g.name ilike pattern order by g.name limit least(greatest(max_count, 1), 50))
@@ -668,4 +668,5 @@ revoke all on function public.save_page(uuid, text, text, boolean, uuid[], uuid[
 grant execute on function public.save_page(uuid, text, text, boolean, uuid[], uuid[]), public.set_page_published(uuid, boolean),
   public.set_page_archived(uuid, boolean), public.mark_page_read(uuid), public.list_pages(text, text, boolean, timestamptz, uuid, integer),
   public.get_page(text), public.preview_page_as(uuid, uuid), public.search_page_audiences(text, integer) to authenticated;
-grant execute on function private.require_staff() to authenticated;
+-- The invoker RPCs (list_pages, get_page, …) run their checks as the caller.
+grant execute on function private.require_access(), private.require_staff() to authenticated;

@@ -31,7 +31,7 @@ as $$
   select exists (select 1 from pg_catalog.pg_timezone_names as z where z.name = is_time_zone.name)
 $$;
 
-create function private.check_appointment()
+create function private.check_appointment_time_zone()
 returns trigger
 language plpgsql
 set search_path = ''
@@ -40,15 +40,12 @@ begin
   if not private.is_time_zone(new.time_zone) then
     raise exception using errcode = 'P0001', message = 'invalid_time_zone', detail = new.time_zone;
   end if;
-  if new.ends_at < new.starts_at then
-    raise exception using errcode = 'P0001', message = 'appointment_ends_before_start';
-  end if;
   return new;
 end;
 $$;
-create trigger appointments_check
-  before insert or update of time_zone, starts_at, ends_at on public.appointments
-  for each row execute function private.check_appointment();
+create trigger appointments_check_time_zone
+  before insert or update of time_zone on public.appointments
+  for each row execute function private.check_appointment_time_zone();
 
 grant update (time_zone, video_call) on public.appointments to authenticated;
 
@@ -83,10 +80,21 @@ as $$
   select ap.id from public.appointments as ap where ap.page_id in (select private.page_ids_for(appointment_ids_for.user_id))
 $$;
 
+create function private.my_appointment_ids()
+returns setof uuid
+language sql
+stable
+security definer
+set search_path = ''
+as $$
+  select private.appointment_ids_for(auth.uid())
+$$;
+grant execute on function private.my_appointment_ids() to authenticated;
+
 drop policy "Client users can read appointments of their client and pages" on public.appointments;
 create policy "Client users can read appointments of their client and pages"
   on public.appointments for select to authenticated
-  using (id in (select private.appointment_ids_for((select auth.uid()))));
+  using (id in (select private.my_appointment_ids()));
 
 -- ---------------------------------------------------------------------------------------------
 -- Answers
@@ -186,7 +194,7 @@ begin
 
   insert into public.appointment_responses as r (appointment_id, client_id, response, note, responded_by, responded_at, ticket_id)
   values (appointment.id, answering_client, respond_to_appointment.response, clean_note, uid, now(), ticket.id)
-  on conflict (appointment_id, client_id) do update
+  on conflict on constraint appointment_responses_pkey do update
     set response = excluded.response, note = excluded.note, responded_by = excluded.responded_by,
         responded_at = excluded.responded_at, ticket_id = coalesce(excluded.ticket_id, r.ticket_id)
   returning * into saved;

@@ -17,7 +17,10 @@ select set_eq(
         'start_conversation', 'open_ticket', 'set_ticket_status', 'read_internal_notes',
         'create_document_upload', 'complete_document_upload', 'release_document', 'delete_document',
         'document_download_url', 'list_audit_events', 'reset_user_factors', 'can_reset_factors',
-        'backup_overview', 'list_backup_runs', 'backup_size_history', 'request_backup'],
+        'backup_overview', 'list_backup_runs', 'backup_size_history', 'request_backup',
+        'save_page', 'set_page_published', 'set_page_archived', 'mark_page_read', 'list_pages', 'get_page',
+        'preview_page_as', 'search_page_audiences', 'respond_to_appointment', 'upcoming_appointments',
+        'create_calendar_feed', 'revoke_calendar_feed', 'my_calendar_feed', 'appointment_calendar_entry'],
   'authenticated can execute exactly the portal RPCs in public');
 
 select ok(
