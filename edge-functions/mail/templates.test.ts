@@ -15,14 +15,16 @@ const samples: Record<string, Record<string, unknown>> = {
   matter_invitation: { matter_title: 'Bauvorhaben <Nord>', inviter_name: 'Klaus Müller', expires_at: '2026-12-04T10:00:00Z', secret: { token: 't0k3n' } },
   staff_invitation: { inviter_name: 'Dr. Katharina Weber', role: 'admin', expires_at: '2026-12-04T10:00:00Z', secret: { token: 't0k3n' } },
   second_factor_reset: { display_name: 'Peter Hansen', reset_by_name: 'Mira Schulz' },
+  appointment_reminder: { display_name: 'Klaus Müller', appointment_id: '6f1f2a0e-3c1b-4c55-9a3e-0d2f7b1a9c01', page_slug: 'bau-und-logistik-1a2b3c4d' },
 }
 
-/** Every template name the migrations queue (enqueue_mail calls and create_invitation's template argument). */
+/** Every template name the migrations queue (enqueue_mail calls, set-based outbox inserts and create_invitation's template argument). */
 function templateNamesInMigrations(): string[] {
   const names = new Set<string>()
   for (const entry of Deno.readDirSync(new URL('../../supabase/migrations/', import.meta.url))) {
     const sql = Deno.readTextFileSync(new URL(`../../supabase/migrations/${entry.name}`, import.meta.url))
     for (const match of sql.matchAll(/enqueue_mail\('([a-z_]+)'/g)) names.add(match[1]!)
+    for (const match of sql.matchAll(/insert into ops\.mail_outbox \([^)]*\)\s+select '([a-z_]+)'/g)) names.add(match[1]!)
     for (const match of sql.matchAll(/'([a-z_]+_invitation)'/g)) names.add(match[1]!)
   }
   return [...names].sort()
@@ -90,4 +92,13 @@ Deno.test('unknown templates, missing secrets and missing links are errors; unkn
   assert.throws(() => renderMail(outboxMail('mfa_email_code', 'de', { ...samples.mfa_email_code!, secret: {} }), context), /data\.secret\.code is missing/)
   assert.throws(() => renderMail(outboxMail('client_invitation', 'de', samples.client_invitation!), context), /no invitation link/)
   assert.match(renderMail(outboxMail('second_factor_reset', 'fr', samples.second_factor_reset!), context).subject, /zurückgesetzt/)
+})
+
+Deno.test('the appointment reminder says only that there is one tomorrow, and links to its page', () => {
+  const de = renderMail(outboxMail('appointment_reminder', 'de', samples.appointment_reminder!), context)
+  assert.equal(de.subject, 'Erinnerung an Ihren Termin morgen – Kanzlei Weber & Partner')
+  assert.match(de.text, /^Guten Tag Klaus Müller,\n\nmorgen haben Sie einen Termin mit der Kanzlei\./)
+  assert.match(de.text, /https:\/\/portal\.example\/seiten\/bau-und-logistik-1a2b3c4d/)
+  const withoutPage = renderMail(outboxMail('appointment_reminder', 'en', { display_name: 'Anna Schmidt' }), context)
+  assert.match(withoutPage.text, /View the appointment in the portal:\nhttps:\/\/portal\.example\/termine/)
 })

@@ -164,6 +164,27 @@ const templates: Record<string, Template> = {
     ])
   },
 
+  // Appointments (supabase/migrations/*_appointments_*): the day before, that there is one and
+  // where to look; what, when and where stay in the portal.
+  appointment_reminder(mail, say, context) {
+    const { t } = say
+    const slug = text(mail.data, 'page_slug')
+    return {
+      subject: t(`Erinnerung an Ihren Termin morgen – ${say.firm}`, `Reminder of your appointment tomorrow – ${say.firm}`),
+      name: text(mail.data, 'display_name'),
+      paragraphs: [
+        t('morgen haben Sie einen Termin mit der Kanzlei.', 'you have an appointment with the firm tomorrow.'),
+        t('Uhrzeit, Ort und Einzelheiten sehen Sie im Mandantenportal: Aus Gründen der Vertraulichkeit stehen sie nicht in dieser E-Mail.',
+          'See the time, place and details in the client portal: for confidentiality they are not part of this e-mail.'),
+      ],
+      action: {
+        label: t('Termin im Portal ansehen', 'View the appointment in the portal'),
+        url: slug ? `${context.siteUrl}/seiten/${encodeURIComponent(slug)}` : `${context.siteUrl}/termine`,
+      },
+      notes: [t('Passt Ihnen der Termin nicht mehr? Bitten Sie im Portal um einen anderen.', 'Does the time no longer suit you? Ask for another one in the portal.')],
+    }
+  },
+
   second_factor_reset(mail, say, context) {
     const { t } = say
     const resetBy = text(mail.data, 'reset_by_name')
