@@ -15,7 +15,7 @@ export NUXT_TELEMETRY_DISABLED := 1
 
 DEVSTACK := node devstack/src/cli.ts
 
-.PHONY: help dev preview stop reset status test lint typecheck deps deno-lock node bench-rest bench-realtime backup-target backup-target-stop restore restore-stop bench-backup
+.PHONY: help dev preview stop reset status test lint typecheck deps deno-lock node bench-rest bench-realtime bench-tickets backup-target backup-target-stop restore restore-stop bench-backup
 
 help:
 	@echo "make dev    start the portal on the devstack with demo data (idempotent)"
@@ -28,6 +28,7 @@ help:
 	@echo "make deno-lock  update edge-functions/deno.lock after changing an edge function's import"
 	@echo "make bench-rest      REST benchmark against the dev instance (writes bench/results/rest.*)"
 	@echo "make bench-realtime  Realtime benchmark on its own instance (writes bench/results/realtime.*)"
+	@echo "make bench-tickets   tickets benchmark, 100,000 tickets on its own instance (writes bench/results/tickets.json)"
 	@echo "make backup-target   local S3 server, age key pair and Vault secrets for trying backups on make dev"
 	@echo "make restore         restore a backup point into the empty instance 'restore' and start it (IDENTITY=, TARGET=, AT=)"
 	@echo "make bench-backup    backup and restore benchmark on its own instances (writes bench/results/backup.json)"
@@ -82,6 +83,11 @@ bench-rest: deps
 # Its own devstack instance (ports + 3000), about 2 minutes.
 bench-realtime: deps
 	@node bench/realtime/run.ts
+
+# Its own devstack instance (ports + 2300), seeded once with 10,000 clients, 100,000 tickets and
+# 1,000,000 replies (about 10 minutes), then measured (about 4 minutes); --reseed starts over.
+bench-tickets: deps
+	@node bench/tickets/run.ts
 
 # --- Backups (edge-functions/backup/README.md) ---
 backup-target: deps

@@ -144,6 +144,121 @@ insert into public.ticket_internal_notes (ticket_id, author_id, body) values
    'Intern: Pauschale war zu hoch angesetzt, bei Rückfrage 50 € gutschreiben.');
 update public.tickets set status = 'pending' where id = '00000000-0000-4000-f000-000000000003';
 
+-- ---------------------------------------------------------------------------------------------
+-- Tickets: a helpdesk with history. Six more tickets in every status, one opened by staff for a
+-- client (Nordlicht, in English), replies and status changes spread over the last two weeks, who
+-- took which ticket, and what each person has seen: Klaus Müller has one ticket with an answer he
+-- has not read yet, Jonas Becker a queue with news. Triggers wrote history, read marks and mails
+-- at seeding time; the history and read marks are replaced by the timeline below, and no demo mail
+-- is left waiting.
+-- ---------------------------------------------------------------------------------------------
+
+insert into public.tickets (id, subject, status, priority, category, client_id, matter_id, created_by, requester_id, assignee_id, created_at) values
+  ('00000000-0000-4000-f000-000000000004', 'Zugang für unsere Buchhaltung', 'open', 'normal', 'technical',
+   '00000000-0000-4000-b000-000000000001', null, '00000000-0000-4000-a000-000000000011', '00000000-0000-4000-a000-000000000011',
+   '00000000-0000-4000-a000-000000000003', now() - interval '6 days'),
+  ('00000000-0000-4000-f000-000000000005', 'Ortstermin verschieben?', 'open', 'high', 'appointments',
+   '00000000-0000-4000-b000-000000000001', '00000000-0000-4000-c000-000000000001', '00000000-0000-4000-a000-000000000011',
+   '00000000-0000-4000-a000-000000000011', '00000000-0000-4000-a000-000000000001', now() - interval '2 days'),
+  ('00000000-0000-4000-f000-000000000006', 'Hearing date confirmation', 'open', 'normal', 'general',
+   '00000000-0000-4000-b000-000000000003', null, '00000000-0000-4000-a000-000000000031', '00000000-0000-4000-a000-000000000031',
+   '00000000-0000-4000-a000-000000000002', now() - interval '5 hours'),
+  ('00000000-0000-4000-f000-000000000007', 'Kostenvorschuss Erbscheinverfahren', 'open', 'normal', 'billing',
+   '00000000-0000-4000-b000-000000000002', '00000000-0000-4000-c000-000000000003', '00000000-0000-4000-a000-000000000021',
+   '00000000-0000-4000-a000-000000000021', '00000000-0000-4000-a000-000000000002', now() - interval '14 days'),
+  ('00000000-0000-4000-f000-000000000008', 'Unterschriebene Vollmacht', 'open', 'low', 'documents',
+   '00000000-0000-4000-b000-000000000001', '00000000-0000-4000-c000-000000000002', '00000000-0000-4000-a000-000000000012',
+   '00000000-0000-4000-a000-000000000012', '00000000-0000-4000-a000-000000000003', now() - interval '9 days'),
+  ('00000000-0000-4000-f000-000000000009', 'Documents for the dismissal case', 'open', 'high', 'documents',
+   '00000000-0000-4000-b000-000000000003', '00000000-0000-4000-c000-000000000004', '00000000-0000-4000-a000-000000000002',
+   '00000000-0000-4000-a000-000000000031', '00000000-0000-4000-a000-000000000002', now() - interval '3 days');
+-- The tickets of the first section were opened by their requesters.
+update public.tickets set requester_id = created_by where requester_id is null;
+
+insert into public.ticket_replies (ticket_id, author_id, body, created_at) values
+  ('00000000-0000-4000-f000-000000000004', '00000000-0000-4000-a000-000000000011',
+   'Bitte richten Sie für unsere Buchhalterin Frau Wagner einen Zugang zum Portal ein, damit sie die Rechnungen selbst abrufen kann.', now() - interval '6 days'),
+  ('00000000-0000-4000-f000-000000000004', '00000000-0000-4000-a000-000000000003',
+   'Frau Wagner hat soeben eine Einladung per E-Mail erhalten. Beim ersten Anmelden richtet sie einen zweiten Faktor ein.', now() - interval '5 days 22 hours'),
+  ('00000000-0000-4000-f000-000000000004', '00000000-0000-4000-a000-000000000011', 'Hat geklappt, vielen Dank!', now() - interval '5 days 20 hours'),
+  ('00000000-0000-4000-f000-000000000005', '00000000-0000-4000-a000-000000000011',
+   'Der Ortstermin am Mittwoch passt bei uns nicht. Können wir auf Donnerstag verschieben?', now() - interval '2 days'),
+  ('00000000-0000-4000-f000-000000000005', '00000000-0000-4000-a000-000000000001',
+   'Donnerstag, 10 Uhr, ist möglich. Bitte klären Sie noch, ob Herr Richter als Gutachter dann Zeit hat, und geben Sie mir kurz Bescheid.', now() - interval '3 hours'),
+  ('00000000-0000-4000-f000-000000000006', '00000000-0000-4000-a000-000000000031',
+   'Good morning, could you confirm whether the hearing on the 14th is still on? Our HR manager needs to plan her attendance.', now() - interval '5 hours'),
+  ('00000000-0000-4000-f000-000000000007', '00000000-0000-4000-a000-000000000021',
+   'Das Nachlassgericht verlangt einen Kostenvorschuss. Muss ich den selbst überweisen?', now() - interval '14 days'),
+  ('00000000-0000-4000-f000-000000000007', '00000000-0000-4000-a000-000000000002',
+   'Ja, bitte überweisen Sie den Vorschuss direkt an die Gerichtskasse; das Aktenzeichen steht auf dem Schreiben. Wir rechnen ihn später mit den Erben ab.', now() - interval '13 days'),
+  ('00000000-0000-4000-f000-000000000007', '00000000-0000-4000-a000-000000000021', 'Erledigt, danke für die schnelle Antwort.', now() - interval '12 days'),
+  ('00000000-0000-4000-f000-000000000008', '00000000-0000-4000-a000-000000000012',
+   'Die unterschriebene Vollmacht für den Mietstreit liegt seit heute im Briefkasten der Kanzlei.', now() - interval '9 days'),
+  ('00000000-0000-4000-f000-000000000008', '00000000-0000-4000-a000-000000000003', 'Ist angekommen, danke. Wir schließen das Ticket.', now() - interval '8 days'),
+  ('00000000-0000-4000-f000-000000000009', '00000000-0000-4000-a000-000000000002',
+   'Dear Mr Hansen, for the dismissal case we still need Mr Meyer''s employment contract and the termination letter. Could you upload both here?', now() - interval '3 days');
+insert into public.ticket_internal_notes (ticket_id, author_id, body, created_at) values
+  ('00000000-0000-4000-f000-000000000005', '00000000-0000-4000-a000-000000000001',
+   'Intern: Gutachter Richter hat Donnerstag vormittags laut Kalender frei; Raum 2 ist reserviert.', now() - interval '2 hours'),
+  ('00000000-0000-4000-f000-000000000009', '00000000-0000-4000-a000-000000000002',
+   'Intern: Frist für die Klageerwiderung läuft am 20. ab, bei Bedarf Fristverlängerung beantragen.', now() - interval '2 days 20 hours');
+
+update public.tickets as t set status = final.status
+  from (values ('00000000-0000-4000-f000-000000000004'::uuid, 'resolved'), ('00000000-0000-4000-f000-000000000005', 'pending'),
+               ('00000000-0000-4000-f000-000000000007', 'closed'), ('00000000-0000-4000-f000-000000000008', 'closed'),
+               ('00000000-0000-4000-f000-000000000009', 'pending')) as final (id, status)
+ where t.id = final.id;
+
+-- The timeline as it happened (the triggers wrote everything at seeding time).
+delete from public.ticket_status_history where ticket_id in (select id from public.tickets where created_at < now() - interval '1 hour');
+insert into public.ticket_status_history (ticket_id, from_status, to_status, changed_by, changed_at)
+select t.id, step.from_status, step.to_status, step.changed_by, step.changed_at
+  from public.tickets as t
+  join (values
+    ('00000000-0000-4000-f000-000000000004'::uuid, null, 'open', '00000000-0000-4000-a000-000000000011'::uuid, now() - interval '6 days'),
+    ('00000000-0000-4000-f000-000000000004', 'open', 'resolved', '00000000-0000-4000-a000-000000000003', now() - interval '5 days 19 hours'),
+    ('00000000-0000-4000-f000-000000000005', null, 'open', '00000000-0000-4000-a000-000000000011', now() - interval '2 days'),
+    ('00000000-0000-4000-f000-000000000005', 'open', 'pending', '00000000-0000-4000-a000-000000000001', now() - interval '3 hours'),
+    ('00000000-0000-4000-f000-000000000006', null, 'open', '00000000-0000-4000-a000-000000000031', now() - interval '5 hours'),
+    ('00000000-0000-4000-f000-000000000007', null, 'open', '00000000-0000-4000-a000-000000000021', now() - interval '14 days'),
+    ('00000000-0000-4000-f000-000000000007', 'open', 'resolved', '00000000-0000-4000-a000-000000000002', now() - interval '13 days'),
+    ('00000000-0000-4000-f000-000000000007', 'resolved', 'closed', '00000000-0000-4000-a000-000000000021', now() - interval '12 days'),
+    ('00000000-0000-4000-f000-000000000008', null, 'open', '00000000-0000-4000-a000-000000000012', now() - interval '9 days'),
+    ('00000000-0000-4000-f000-000000000008', 'open', 'closed', '00000000-0000-4000-a000-000000000003', now() - interval '8 days'),
+    ('00000000-0000-4000-f000-000000000009', null, 'open', '00000000-0000-4000-a000-000000000002', now() - interval '3 days'),
+    ('00000000-0000-4000-f000-000000000009', 'open', 'pending', '00000000-0000-4000-a000-000000000002', now() - interval '3 days')
+  ) as step (ticket_id, from_status, to_status, changed_by, changed_at) on step.ticket_id = t.id;
+update public.tickets set closed_at = now() - interval '12 days' where id = '00000000-0000-4000-f000-000000000007';
+update public.tickets set closed_at = now() - interval '8 days' where id = '00000000-0000-4000-f000-000000000008';
+insert into public.ticket_field_changes (ticket_id, field, from_value, to_value, changed_by, changed_at) values
+  ('00000000-0000-4000-f000-000000000004', 'assignee', null, '00000000-0000-4000-a000-000000000003', '00000000-0000-4000-a000-000000000003', now() - interval '5 days 23 hours'),
+  ('00000000-0000-4000-f000-000000000005', 'assignee', null, '00000000-0000-4000-a000-000000000001', '00000000-0000-4000-a000-000000000001', now() - interval '1 day'),
+  ('00000000-0000-4000-f000-000000000005', 'priority', 'normal', 'high', '00000000-0000-4000-a000-000000000001', now() - interval '1 day'),
+  ('00000000-0000-4000-f000-000000000006', 'assignee', null, '00000000-0000-4000-a000-000000000002', '00000000-0000-4000-a000-000000000003', now() - interval '4 hours'),
+  ('00000000-0000-4000-f000-000000000007', 'assignee', null, '00000000-0000-4000-a000-000000000002', '00000000-0000-4000-a000-000000000002', now() - interval '13 days'),
+  ('00000000-0000-4000-f000-000000000008', 'assignee', null, '00000000-0000-4000-a000-000000000003', '00000000-0000-4000-a000-000000000003', now() - interval '8 days');
+update public.tickets as t
+   set last_activity_at = greatest(t.created_at,
+         coalesce((select max(r.created_at) from public.ticket_replies as r where r.ticket_id = t.id), t.created_at),
+         coalesce((select max(h.changed_at) from public.ticket_status_history as h where h.ticket_id = t.id), t.created_at),
+         coalesce((select max(c.changed_at) from public.ticket_field_changes as c where c.ticket_id = t.id and c.field = 'assignee'), t.created_at));
+
+-- What each person has seen: everything up to their own last word, and Klaus Müller has not yet
+-- read Dr. Weber's answer about the site visit. Staff have seen all but the newest news.
+delete from public.ticket_reads;
+insert into public.ticket_reads (user_id, ticket_id, seen_at)
+select r.author_id, r.ticket_id, max(r.created_at) from public.ticket_replies as r where r.author_id is not null group by r.author_id, r.ticket_id
+on conflict do nothing;
+insert into public.ticket_reads (user_id, ticket_id, seen_at) values
+  ('00000000-0000-4000-a000-000000000011', '00000000-0000-4000-f000-000000000004', now() - interval '5 days'),
+  ('00000000-0000-4000-a000-000000000011', '00000000-0000-4000-f000-000000000002', now()),
+  ('00000000-0000-4000-a000-000000000012', '00000000-0000-4000-f000-000000000004', now() - interval '5 days'),
+  ('00000000-0000-4000-a000-000000000003', '00000000-0000-4000-f000-000000000004', now() - interval '5 days'),
+  ('00000000-0000-4000-a000-000000000002', '00000000-0000-4000-f000-000000000005', now() - interval '1 hour'),
+  ('00000000-0000-4000-a000-000000000031', '00000000-0000-4000-f000-000000000009', now() - interval '2 days')
+on conflict (user_id, ticket_id) do update set seen_at = excluded.seen_at;
+delete from ops.notification_mails;
+
 -- Document rows only (no files): one released to the client, one still waiting for release.
 insert into public.documents (id, matter_id, name, size_bytes, mime_type, sha256, uploaded_by, uploaded_at, released_at, released_by) values
   ('00000000-0000-4000-9000-000000000001', '00000000-0000-4000-c000-000000000001', 'Bauvertrag unterschrieben.pdf', 482133,

@@ -156,8 +156,8 @@ export const suites: Suite[] = [
   },
 ]
 
-/** Benchmarks whose run.ts takes `--smoke --instance <name>`. */
-const benchSmokes = ['backup']
+/** Benchmarks whose run.ts takes `--smoke --instance <name>`; add yours here. */
+const benchSmokes = ['backup', 'tickets']
 
 /** Runs vitest with a JSON report in the instance's data folder and counts its results. */
 async function vitestCounts(config: DevstackConfig, reportName: string, args: string[] = []): Promise<SuiteResult> {

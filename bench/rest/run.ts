@@ -8,10 +8,9 @@ import { randomUUID } from 'node:crypto'
 import { mkdirSync, writeFileSync } from 'node:fs'
 import { availableParallelism, cpus, loadavg } from 'node:os'
 import { join } from 'node:path'
-import { performance } from 'node:perf_hooks'
-import { SignJWT } from 'jose'
 import postgres from 'postgres'
 import { dbUrl, loadConfig } from '../../devstack/src/config.ts'
+import { accessToken, runLoad } from '../lib/load.ts'
 
 const config = loadConfig()
 const apiUrl = process.env.SUPABASE_URL || config.apiUrl
@@ -65,13 +64,6 @@ async function prepare(): Promise<string> {
   }
 }
 
-async function token(owner: string): Promise<string> {
-  const now = Math.floor(Date.now() / 1000)
-  return new SignJWT({ sub: owner, role: 'authenticated', aud: 'authenticated', aal: 'aal1', session_id: randomUUID() })
-    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).setIssuedAt(now).setExpirationTime(now + 3600)
-    .sign(new TextEncoder().encode(jwtSecret))
-}
-
 const listUrl = `${apiUrl}/rest/v1/bench_rest_documents?select=id,title,status,created_at&status=neq.archived&order=created_at.desc&limit=50`
 
 async function waitForTable(headers: Record<string, string>): Promise<void> {
@@ -84,44 +76,20 @@ async function waitForTable(headers: Record<string, string>): Promise<void> {
   throw new Error(`the REST API does not serve bench_rest_documents at ${apiUrl}: is the devstack running (make dev)?`)
 }
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0
-}
-
 async function runScenario(scenario: typeof scenarios[number], headers: Record<string, string>) {
-  const latencies: number[] = []
-  let errors = 0
-  let issued = 0
-  const deadline = performance.now() + scenario.maxSeconds * 1000
-  const started = performance.now()
-  const worker = async () => {
-    while (issued < scenario.requests && performance.now() < deadline) {
-      issued++
-      const begin = performance.now()
-      const response = await fetch(listUrl, { headers })
-      const body = await response.json() as unknown[]
-      latencies.push(performance.now() - begin)
-      if (!response.ok || body.length !== 50) errors++
-    }
-  }
-  await Promise.all(Array.from({ length: scenario.concurrency }, worker))
-  const seconds = (performance.now() - started) / 1000
-  latencies.sort((a, b) => a - b)
-  const round = (value: number) => Math.round(value * 100) / 100
-  return {
-    scenario: scenario.name,
-    concurrency: scenario.concurrency,
-    requests: latencies.length,
-    errors,
-    seconds: round(seconds),
-    requestsPerSecond: round(latencies.length / seconds),
-    latencyMs: { p50: round(percentile(latencies, 50)), p95: round(percentile(latencies, 95)), p99: round(percentile(latencies, 99)), max: round(latencies.at(-1) ?? 0) },
-  }
+  const result = await runLoad(scenario, async () => {
+    const response = await fetch(listUrl, { headers })
+    const body = await response.json() as unknown[]
+    return response.ok && body.length === 50
+  })
+  const { p50, p95, p99, max, ...counts } = result
+  return { scenario: scenario.name, ...counts, latencyMs: { p50, p95, p99, max } }
 }
 
 async function main(): Promise<void> {
   const owner = await prepare()
-  const headers = { 'apikey': anonKey, 'Authorization': `Bearer ${await token(owner)}`, 'Accept-Profile': 'public' }
+  // The table's policy needs no live session, so a made-up session id does.
+  const headers = { 'apikey': anonKey, 'Authorization': `Bearer ${await accessToken(jwtSecret, owner, randomUUID())}`, 'Accept-Profile': 'public' }
   await waitForTable(headers)
   await runScenario({ name: 'warm-up', concurrency: 4, requests: 300, maxSeconds: 10 }, headers)
   const results = []

@@ -24,7 +24,7 @@ import { chromiumPath, launchChromium } from '../../tests/e2e/browser.ts'
 const config = loadConfig()
 const resultsDir = join(config.root, 'bench', 'results')
 const publicRoutes = ['/anmelden', '/passwort-vergessen', '/offline']
-const signedInRoutes = ['/', '/nachrichten', '/chat', '/tickets', '/akten', '/dokumente', '/seiten', '/verwaltung', '/profil', '/sicherheit/einrichten']
+const signedInRoutes = ['/', '/nachrichten', '/chat', '/tickets', '/tickets/neu', '/tickets/1001', '/akten', '/dokumente', '/seiten', '/verwaltung', '/profil', '/sicherheit/einrichten']
 
 interface RouteCost { route: string, scripts: number, jsGzipBytes: number }
 

@@ -16,14 +16,15 @@ const samples: Record<string, Record<string, unknown>> = {
   staff_invitation: { inviter_name: 'Dr. Katharina Weber', role: 'admin', expires_at: '2026-12-04T10:00:00Z', secret: { token: 't0k3n' } },
   second_factor_reset: { display_name: 'Peter Hansen', reset_by_name: 'Mira Schulz' },
   appointment_reminder: { display_name: 'Klaus Müller', appointment_id: '6f1f2a0e-3c1b-4c55-9a3e-0d2f7b1a9c01', page_slug: 'bau-und-logistik-1a2b3c4d' },
+  ticket_activity: { number: 1042, kinds: ['status', 'reply'], status: 'pending', for_staff: false, display_name: 'Klaus Müller' },
 }
 
-/** Every template name the migrations queue (enqueue_mail calls, set-based outbox inserts and create_invitation's template argument). */
+/** Every template name the migrations queue (enqueue_mail and defer_notification_mail calls, set-based outbox inserts, create_invitation's template argument). */
 function templateNamesInMigrations(): string[] {
   const names = new Set<string>()
   for (const entry of Deno.readDirSync(new URL('../../supabase/migrations/', import.meta.url))) {
     const sql = Deno.readTextFileSync(new URL(`../../supabase/migrations/${entry.name}`, import.meta.url))
-    for (const match of sql.matchAll(/enqueue_mail\('([a-z_]+)'/g)) names.add(match[1]!)
+    for (const match of sql.matchAll(/(?:enqueue_mail|defer_notification_mail)\('([a-z_]+)'/g)) names.add(match[1]!)
     for (const match of sql.matchAll(/insert into ops\.mail_outbox \([^)]*\)\s+select '([a-z_]+)'/g)) names.add(match[1]!)
     for (const match of sql.matchAll(/'([a-z_]+_invitation)'/g)) names.add(match[1]!)
   }
@@ -92,6 +93,18 @@ Deno.test('unknown templates, missing secrets and missing links are errors; unkn
   assert.throws(() => renderMail(outboxMail('mfa_email_code', 'de', { ...samples.mfa_email_code!, secret: {} }), context), /data\.secret\.code is missing/)
   assert.throws(() => renderMail(outboxMail('client_invitation', 'de', samples.client_invitation!), context), /no invitation link/)
   assert.match(renderMail(outboxMail('second_factor_reset', 'fr', samples.second_factor_reset!), context).subject, /zurückgesetzt/)
+})
+
+Deno.test('a ticket mail says that something happened and links to the ticket, never what', () => {
+  const de = renderMail(outboxMail('ticket_activity', 'de', samples.ticket_activity!), context)
+  assert.equal(de.subject, 'Neuigkeiten zu Ticket #1042 – Kanzlei Weber & Partner')
+  assert.match(de.text, /^Guten Tag Klaus Müller,\n\nIm Ticket #1042 gibt es eine neue Antwort\.\n\nDas Ticket #1042 wartet auf Ihre Antwort\./)
+  assert.match(de.text, /Ticket im Portal öffnen:\nhttps:\/\/portal\.example\/tickets\/1042/)
+  assert.match(de.text, /Aus Gründen der Vertraulichkeit steht der Inhalt nicht in dieser E-Mail/)
+  const staff = renderMail(outboxMail('ticket_activity', 'en', { number: 7, kinds: ['note', 'assigned', 'status'], status: 'pending', for_staff: true }), context)
+  assert.equal(staff.subject, 'News on ticket #7 – Kanzlei Weber & Partner')
+  assert.match(staff.text, /Ticket #7 has been assigned to you\.\n\nThere is a new internal note on ticket #7\.\n\nTicket #7 is waiting for the client\./)
+  assert.throws(() => renderMail(outboxMail('ticket_activity', 'de', { kinds: ['reply'] }), context), /data\.number is missing/)
 })
 
 Deno.test('the appointment reminder says only that there is one tomorrow, and links to its page', () => {

@@ -104,6 +104,37 @@ function invitationMail(mail: OutboxMail, say: Phrasing, context: RenderContext,
   }
 }
 
+/** What a notification mail may say about a ticket: that something happened, never what. */
+function ticketNews(kind: string, status: string | undefined, number: string, forStaff: boolean, say: Phrasing): string | undefined {
+  const { t } = say
+  switch (kind) {
+    case 'opened':
+      return t(`Die Kanzlei hat für Sie das Ticket #${number} eröffnet.`, `The firm has opened ticket #${number} for you.`)
+    case 'assigned':
+      return t(`Ihnen wurde das Ticket #${number} zugewiesen.`, `Ticket #${number} has been assigned to you.`)
+    case 'reply':
+      return t(`Im Ticket #${number} gibt es eine neue Antwort.`, `There is a new reply on ticket #${number}.`)
+    case 'note':
+      return t(`Im Ticket #${number} gibt es eine neue interne Notiz.`, `There is a new internal note on ticket #${number}.`)
+    case 'status':
+      switch (status) {
+        case 'pending':
+          return forStaff
+            ? t(`Das Ticket #${number} wartet auf den Mandanten.`, `Ticket #${number} is waiting for the client.`)
+            : t(`Das Ticket #${number} wartet auf Ihre Antwort.`, `Ticket #${number} is waiting for your reply.`)
+        case 'resolved':
+          return t(`Das Ticket #${number} wurde als gelöst markiert.`, `Ticket #${number} has been marked as resolved.`)
+        case 'closed':
+          return t(`Das Ticket #${number} wurde geschlossen.`, `Ticket #${number} has been closed.`)
+        default:
+          return t(`Das Ticket #${number} wurde wieder geöffnet.`, `Ticket #${number} has been reopened.`)
+      }
+  }
+  return undefined
+}
+
+const ticketKindOrder = ['opened', 'assigned', 'reply', 'note', 'status']
+
 const templates: Record<string, Template> = {
   mfa_email_code(mail, say) {
     const { t, firm } = say
@@ -182,6 +213,28 @@ const templates: Record<string, Template> = {
         url: slug ? `${context.siteUrl}/seiten/${encodeURIComponent(slug)}` : `${context.siteUrl}/termine`,
       },
       notes: [t('Passt Ihnen der Termin nicht mehr? Bitten Sie im Portal um einen anderen.', 'Does the time no longer suit you? Ask for another one in the portal.')],
+    }
+  },
+
+  ticket_activity(mail, say, context) {
+    const { t, firm } = say
+    const number = String(mail.data.number ?? '')
+    if (!/^\d+$/.test(number)) throw new Error(`${mail.template}: data.number is missing`)
+    const kinds = Array.isArray(mail.data.kinds) ? mail.data.kinds.filter((kind): kind is string => typeof kind === 'string') : []
+    const news = ticketKindOrder.filter(kind => kinds.includes(kind))
+      .map(kind => ticketNews(kind, text(mail.data, 'status'), number, mail.data.for_staff === true, say))
+      .filter((line): line is string => line !== undefined)
+    return {
+      subject: t(`Neuigkeiten zu Ticket #${number} – ${firm}`, `News on ticket #${number} – ${firm}`),
+      name: text(mail.data, 'display_name'),
+      paragraphs: [
+        ...(news.length > 0 ? news : [t(`Im Ticket #${number} gibt es Neuigkeiten.`, `There is news on ticket #${number}.`)]),
+        t('Was es ist, lesen Sie im Mandantenportal: Aus Gründen der Vertraulichkeit steht der Inhalt nicht in dieser E-Mail.',
+          'Read what it is in the client portal: for confidentiality the content is not part of this e-mail.'),
+      ],
+      action: { label: t('Ticket im Portal öffnen', 'Open the ticket in the portal'), url: `${context.siteUrl}/tickets/${number}` },
+      notes: [t('Sie erhalten diese E-Mail, weil Sie das Ticket gerade nicht im Portal geöffnet hatten.',
+        'You receive this e-mail because you did not have the ticket open in the portal at the time.')],
     }
   },
 

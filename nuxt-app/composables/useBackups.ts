@@ -1,7 +1,6 @@
 // The admins' backups view: overview, runs (keyset paged, filtered by status) and sizes through
 // the admin-only RPCs, "Jetzt sichern" through request_backup; live through the private Realtime
 // topic `backups` (a trigger on ops.backup_runs), so a started run shows its progress unasked.
-import type { RealtimeChannel } from '@supabase/supabase-js'
 import { errorMessageKey } from '~/utils/error-messages'
 
 export interface BackupRun {
@@ -40,7 +39,6 @@ export function useBackups(status: Ref<string | null>) {
   const more = ref(false)
   const starting = ref(false)
   const errorKey = ref<string | null>(null)
-  let channel: RealtimeChannel | undefined
 
   const fail = (error: unknown) => {
     errorKey.value = errorMessageKey(error)
@@ -83,26 +81,14 @@ export function useBackups(status: Ref<string | null>) {
     await load()
   }
 
-  async function listen() {
-    const client = await supabase()
-    await client.realtime.setAuth()
-    channel = client.channel('backups', { config: { private: true } })
-      .on('broadcast', { event: 'run_changed' }, () => {
-        void load()
-      })
-      .subscribe((state) => {
-        // After a reconnect the view catches up with what it missed.
-        if (state === 'SUBSCRIBED') void load()
-      })
-  }
-
+  // Every (re)join catches up with what the view missed; a changed run reloads it.
+  useRealtimeTopic('backups', {
+    onMessage: ({ event }) => {
+      if (event === 'run_changed') void load()
+    },
+    onJoin: () => void load(),
+  })
   watch(status, load)
-  onMounted(() => {
-    void listen()
-  })
-  onBeforeUnmount(() => {
-    if (channel) void supabase().then(client => client.removeChannel(channel!))
-  })
 
   return { overview, runs, days, loading, more, starting, errorKey, load, loadMore, startNow }
 }

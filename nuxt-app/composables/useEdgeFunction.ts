@@ -15,7 +15,7 @@ async function refusalOf(error: unknown): Promise<{ code?: unknown, status?: unk
 export function useEdgeFunction() {
   const supabase = useSupabase()
   return async function invoke<T>(name: string, body: Record<string, unknown>): Promise<FunctionResult<T>> {
-    const { data, error } = await (await supabase()).functions.invoke<T>(name, { body })
+    const { data, error } = await (await (await supabase()).functions()).invoke<T>(name, { body })
     if (!error) return { data, errorKey: null }
     return { data: null, errorKey: errorMessageKey(await refusalOf(error)) }
   }

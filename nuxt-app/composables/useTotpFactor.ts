@@ -1,5 +1,6 @@
 // The authenticator-app factor, through Supabase Auth's MFA API (TOTP, 30 s, 6 digits).
-import type { Factor, SupabaseClient } from '@supabase/supabase-js'
+import type { Factor } from '@supabase/auth-js'
+import type { PortalClient } from '~/utils/portal-client'
 import { errorMessageKey } from '~/utils/error-messages'
 
 export interface TotpEnrolment { factorId: string, qrCode: string, secret: string, uri: string }
@@ -10,7 +11,7 @@ export function useTotpFactor() {
   const busy = ref(false)
   const errorKey = ref<string | null>(null)
 
-  async function run<T>(action: (client: SupabaseClient) => Promise<{ data: T, error: unknown }>): Promise<T | null> {
+  async function run<T>(action: (client: PortalClient) => Promise<{ data: T, error: unknown }>): Promise<T | null> {
     busy.value = true
     errorKey.value = null
     try {

@@ -16,7 +16,14 @@ export const knownCodes = new Set([
   'invitation_email_mismatch', 'invalid_email', 'client_not_found', 'already_member', 'user_not_found',
   'last_second_factor', 'no_second_factor',
   // backups (Verwaltung → Sicherungen)
-  'backup_not_configured', 'invalid_status',
+  'backup_not_configured',
+  // Tickets and their attachments (supabase/README.md "Error codes").
+  'idempotency_key_reused', 'subject_required', 'subject_too_long', 'body_required', 'body_too_long', 'invalid_priority',
+  'invalid_category', 'invalid_status', 'invalid_cursor', 'scope_required', 'matter_not_found', 'requester_not_allowed',
+  'ticket_not_found', 'ticket_closed', 'ticket_status_unchanged', 'ticket_status_forbidden', 'assignee_not_staff',
+  'reply_id_conflict', 'note_id_conflict', 'too_many_attachments', 'attachment_not_found', 'attachment_not_uploaded',
+  'too_many_pending_uploads', 'document_too_large', 'document_type_not_allowed', 'invalid_file_name', 'invalid_checksum',
+  'document_not_found', 'document_object_missing',
 ])
 
 /** Codes that only tell the user something exists: shown as a wrong-credentials message. */

@@ -17,6 +17,8 @@ export interface Journey {
   page: Page
   /** Saves a full-page screenshot named `<journey>/<nn>-<step>.png`. */
   screenshot: (step: string) => Promise<void>
+  /** The same step at 1280 px and at 360 px wide (`<nn>-<step>-1280.png`, `-360.png`). */
+  screenshots: (step: string) => Promise<void>
   close: () => Promise<void>
 }
 
@@ -51,12 +53,20 @@ export async function startJourney(name: string, options: BrowserOptions = {}): 
   rmSync(dir, { recursive: true, force: true })
   mkdirSync(dir, { recursive: true })
   let step = 0
+  const screenshot = async (label: string) => {
+    step++
+    await page.screenshot({ path: join(dir, `${String(step).padStart(2, '0')}-${label}.png`), fullPage: true })
+  }
   return {
     context,
     page,
-    screenshot: async (label) => {
-      step++
-      await page.screenshot({ path: join(dir, `${String(step).padStart(2, '0')}-${label}.png`), fullPage: true })
+    screenshot,
+    screenshots: async (label) => {
+      const wide = page.viewportSize() ?? { width: 1280, height: 800 }
+      await screenshot(`${label}-${wide.width}`)
+      await page.setViewportSize({ width: 360, height: 780 })
+      await screenshot(`${label}-360`)
+      await page.setViewportSize(wide)
     },
     close,
   }

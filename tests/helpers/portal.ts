@@ -166,11 +166,11 @@ export const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).
 
 export interface UploadedDocument { id: string, path: string, bytes: Uint8Array }
 
-/** The app's upload: prepare the row, upload to exactly that path as the user, confirm. */
-export async function uploadDocument(user: PortalUser, matter: Matter, fileName: string, text = `${fileName} ${randomUUID()}`): Promise<UploadedDocument> {
+/** The app's upload: prepare the row, upload to exactly that path as the user, confirm. `matter` null: an attachment upload. */
+export async function uploadDocument(user: PortalUser, matter: Matter | null, fileName: string, text = `${fileName} ${randomUUID()}`): Promise<UploadedDocument> {
   const bytes = new TextEncoder().encode(text)
   const [prepared] = await call<Array<{ document_id: string, bucket: string, path: string }>>(user.client, 'create_document_upload', {
-    matter_id: matter.id, file_name: fileName, size_bytes: bytes.byteLength, mime_type: 'text/plain', sha256: sha256(bytes),
+    matter_id: matter?.id ?? null, file_name: fileName, size_bytes: bytes.byteLength, mime_type: 'text/plain', sha256: sha256(bytes),
   })
   const { error } = await user.client.storage.from(prepared!.bucket).upload(prepared!.path, bytes, { contentType: 'text/plain' })
   if (error) throw new Error(`upload ${prepared!.path}: ${error.message}`)

@@ -136,12 +136,12 @@ describe('components', () => {
     await flushPromises()
     await form.get('form').trigger('submit')
     await flushPromises()
-    expect(supabase.functions.invoke).toHaveBeenCalledWith('invite', { body: expect.objectContaining({ kind: 'client', client_id: clients[0]!.id, email: 'neu@mustermann-gmbh.de', locale: 'de' }) })
+    expect(supabase.functionsClient.invoke).toHaveBeenCalledWith('invite', { body: expect.objectContaining({ kind: 'client', client_id: clients[0]!.id, email: 'neu@mustermann-gmbh.de', locale: 'de' }) })
     expect(form.text()).toContain('Die Einladung an neu@mustermann-gmbh.de ist unterwegs')
 
     // supabase-js leaves a function's error answer in the Response.
     const refusal = new Response(JSON.stringify({ code: 'already_member', message: 'already member' }), { status: 400 })
-    supabase.functions.invoke.mockResolvedValueOnce({ data: null, error: Object.assign(new Error('non-2xx'), { context: refusal }) })
+    supabase.functionsClient.invoke.mockResolvedValueOnce({ data: null, error: Object.assign(new Error('non-2xx'), { context: refusal }) })
     await form.get('input[type="email"]').setValue('neu@mustermann-gmbh.de')
     await form.get('form').trigger('submit')
     await flushPromises()
@@ -159,7 +159,7 @@ describe('components', () => {
     await resetButtons[0]!.trigger('click')
     await list.findAll('button').find(button => button.text() === 'Zurücksetzen')!.trigger('click')
     await flushPromises()
-    expect(supabase.functions.invoke).toHaveBeenCalledWith('reset-factors', { body: { user_id: 'u-1' } })
+    expect(supabase.functionsClient.invoke).toHaveBeenCalledWith('reset-factors', { body: { user_id: 'u-1' } })
     expect(list.emitted('reset')).toHaveLength(1)
   })
 

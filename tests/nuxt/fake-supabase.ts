@@ -13,14 +13,28 @@ export function fakeSession(overrides: Partial<Session['user']> = {}): Session {
   }
 }
 
+/** A PostgREST query builder: every filter returns it, awaiting it gives the table's answer. */
+function queryBuilder(answer: () => Promise<unknown>): unknown {
+  const builder: unknown = new Proxy({}, {
+    get: (_, property) => (property === 'then'
+      ? (resolve: (value: unknown) => void, reject: (reason: unknown) => void) => answer().then(resolve, reject)
+      : () => builder),
+  })
+  return builder
+}
+
 export function createFakeSupabase() {
   const rpcAnswers = new Map<string, { data?: unknown, error?: unknown, status?: number }>()
+  const tableAnswers = new Map<string, { data?: unknown, error?: unknown, status?: number }>()
   const fake = {
     rpcAnswers,
-    rpc: vi.fn(async (name: string) => ({ data: null, error: null, status: 200, ...rpcAnswers.get(name) })),
-    functions: {
+    tableAnswers,
+    rpc: vi.fn(async (name: string, _args?: unknown) => ({ data: null, error: null, status: 200, ...rpcAnswers.get(name) })),
+    from: vi.fn((table: string) => queryBuilder(async () => ({ data: [], error: null, status: 200, ...tableAnswers.get(table) }))),
+    functionsClient: {
       invoke: vi.fn(async (_name: string, _options?: unknown) => ({ data: {} as unknown, error: null as unknown })),
     },
+    functions: async () => fake.functionsClient,
     auth: {
       onAuthStateChange: vi.fn(),
       getSession: vi.fn(async () => ({ data: { session: null as Session | null }, error: null })),

@@ -283,10 +283,10 @@ begin
     returning id, case conversation_id when conv_a then 'msg_a' when conv_a1 then 'msg_a1' else 'msg_b' end as name)
   select count(tests.remember(m.name, m.id)) into remembered from m;
 
-  insert into public.tickets (subject, client_id, created_by) values ('Ticket A', client_a_id, client_a) returning id into ticket_a;
-  insert into public.tickets (subject, client_id, matter_id, created_by) values ('Ticket A1', client_a_id, matter_a1, guest) returning id into ticket_a1;
-  insert into public.tickets (subject, client_id, matter_id, created_by) values ('Ticket A2', client_a_id, matter_a2, client_a2) returning id into ticket_a2;
-  insert into public.tickets (subject, client_id, created_by) values ('Ticket B', client_b_id, client_b) returning id into ticket_b;
+  insert into public.tickets (subject, client_id, created_by, requester_id) values ('Ticket A', client_a_id, client_a, client_a) returning id into ticket_a;
+  insert into public.tickets (subject, client_id, matter_id, created_by, requester_id) values ('Ticket A1', client_a_id, matter_a1, guest, guest) returning id into ticket_a1;
+  insert into public.tickets (subject, client_id, matter_id, created_by, requester_id) values ('Ticket A2', client_a_id, matter_a2, client_a2, client_a2) returning id into ticket_a2;
+  insert into public.tickets (subject, client_id, created_by, requester_id) values ('Ticket B', client_b_id, client_b, client_b) returning id into ticket_b;
   perform tests.remember('ticket_a', ticket_a), tests.remember('ticket_a1', ticket_a1),
           tests.remember('ticket_a2', ticket_a2), tests.remember('ticket_b', ticket_b);
   with r as (
@@ -326,6 +326,47 @@ begin
     end if;
   end loop;
 end;
+$$;
+
+-- An attachment upload of the current persona, completed (its Storage object written as Storage
+-- would), ready to be named in attachment_ids. Runs as the caller; the object is written as postgres.
+create or replace function tests.completed_attachment(file_name text, size_bytes bigint default 2048)
+returns uuid
+language plpgsql
+as $$
+declare
+  prepared record;
+begin
+  select * into prepared from public.create_document_upload(null, file_name, size_bytes, 'application/pdf', repeat('cd', 32));
+  perform tests.store_object(prepared.path, size_bytes);
+  perform public.complete_document_upload(prepared.document_id);
+  return prepared.document_id;
+end;
+$$;
+
+create or replace function tests.store_object(object_name text, size_bytes bigint)
+returns void
+language sql
+security definer
+set search_path = ''
+as $$
+  insert into storage.objects (bucket_id, name, owner_id, metadata)
+  values ('documents', object_name, (select auth.uid())::text, jsonb_build_object('size', size_bytes, 'mimetype', 'application/pdf'))
+$$;
+
+-- Everything on tickets happened `span` earlier, so what a test does next is later than it (all
+-- of a test runs in one transaction, where now() stands still).
+create or replace function tests.let_time_pass(span interval default interval '1 minute')
+returns void
+language sql
+security definer
+set search_path = ''
+as $$
+  update public.ticket_reads set seen_at = seen_at - span;
+  update public.tickets set last_activity_at = last_activity_at - span, created_at = created_at - span;
+  update public.ticket_replies set created_at = created_at - span;
+  update public.ticket_internal_notes set created_at = created_at - span;
+  update public.ticket_status_history set changed_at = changed_at - span;
 $$;
 
 grant execute on all functions in schema tests to anon, authenticated, service_role;
