@@ -15,7 +15,8 @@ const samples: Record<string, Record<string, unknown>> = {
   matter_invitation: { matter_title: 'Bauvorhaben <Nord>', inviter_name: 'Klaus Müller', expires_at: '2026-12-04T10:00:00Z', secret: { token: 't0k3n' } },
   staff_invitation: { inviter_name: 'Dr. Katharina Weber', role: 'admin', expires_at: '2026-12-04T10:00:00Z', secret: { token: 't0k3n' } },
   second_factor_reset: { display_name: 'Peter Hansen', reset_by_name: 'Mira Schulz' },
-  appointment_reminder: { display_name: 'Klaus Müller', appointment_id: '6f1f2a0e-3c1b-4c55-9a3e-0d2f7b1a9c01', page_slug: 'bau-und-logistik-1a2b3c4d' },
+  appointment_reminder: { display_name: 'Klaus Müller', appointment_id: '6f1f2a0e-3c1b-4c55-9a3e-0d2f7b1a9c01' },
+  page_published: { display_name: 'Sabine Krüger' },
   ticket_activity: { number: 1042, kinds: ['status', 'reply'], status: 'pending', for_staff: false, display_name: 'Klaus Müller' },
 }
 
@@ -107,11 +108,14 @@ Deno.test('a ticket mail says that something happened and links to the ticket, n
   assert.throws(() => renderMail(outboxMail('ticket_activity', 'de', { kinds: ['reply'] }), context), /data\.number is missing/)
 })
 
-Deno.test('the appointment reminder says only that there is one tomorrow, and links to its page', () => {
-  const de = renderMail(outboxMail('appointment_reminder', 'de', samples.appointment_reminder!), context)
-  assert.equal(de.subject, 'Erinnerung an Ihren Termin morgen – Kanzlei Weber & Partner')
-  assert.match(de.text, /^Guten Tag Klaus Müller,\n\nmorgen haben Sie einen Termin mit der Kanzlei\./)
-  assert.match(de.text, /https:\/\/portal\.example\/seiten\/bau-und-logistik-1a2b3c4d/)
-  const withoutPage = renderMail(outboxMail('appointment_reminder', 'en', { display_name: 'Anna Schmidt' }), context)
-  assert.match(withoutPage.text, /View the appointment in the portal:\nhttps:\/\/portal\.example\/termine/)
+Deno.test('page and appointment mails say only that there is something, and link to the list', () => {
+  const page = renderMail(outboxMail('page_published', 'de', samples.page_published!), context)
+  assert.equal(page.subject, 'Neue Seite für Sie im Mandantenportal – Kanzlei Weber & Partner')
+  assert.match(page.text, /^Guten Tag Sabine Krüger,\n\ndie Kanzlei hat im Mandantenportal eine Seite für Sie veröffentlicht\./)
+  assert.match(page.text, /Seiten im Portal ansehen:\nhttps:\/\/portal\.example\/seiten\n/)
+  const reminder = renderMail(outboxMail('appointment_reminder', 'de', samples.appointment_reminder!), context)
+  assert.equal(reminder.subject, 'Erinnerung an Ihren Termin morgen – Kanzlei Weber & Partner')
+  assert.match(reminder.text, /^Guten Tag Klaus Müller,\n\nmorgen haben Sie einen Termin mit der Kanzlei\./)
+  const english = renderMail(outboxMail('appointment_reminder', 'en', { display_name: 'Anna Schmidt' }), context)
+  assert.match(english.text, /View your appointments in the portal:\nhttps:\/\/portal\.example\/termine/)
 })

@@ -39,9 +39,11 @@ alter table public.pages
 
 -- The slug is made once from the first title and a piece of the id (unique without counting other
 -- pages, so it tells nobody how many pages with that title exist); renaming keeps links working.
+-- Definer: staff also insert pages straight through REST, and slugify is not theirs to call.
 create function private.assign_page_slug()
 returns trigger
 language plpgsql
+security definer
 set search_path = ''
 as $$
 begin
@@ -419,11 +421,13 @@ begin
   returning r.read_at into marked;
   update public.notifications as n set read_at = now()
    where n.user_id = uid and n.entity_type = 'page' and n.entity_id = mark_page_read.page_id and n.read_at is null;
+  -- Seen in the portal before its mail was due: no mail (20261204112000 mails about new pages).
+  perform private.cancel_notification_mails(uid, 'page', mark_page_read.page_id);
   return marked;
 end;
 $$;
 comment on function public.mark_page_read(uuid) is
-  'Marks a page read for the caller (and its page notifications); staff opening a page they are not addressed by is a no-op. Errors: page_not_found.';
+  'Marks a page read for the caller (its page notifications too, and cancels a mail about it not yet sent); staff opening a page they are not addressed by is a no-op. Errors: page_not_found.';
 
 -- One row per listed page, as the caller may see it: the audience rows are the caller's own view
 -- of them (RLS: a client sees only the rows naming it or its groups, never which others a page

@@ -460,9 +460,8 @@ begin
   )
   insert into ops.mail_outbox (template, locale, recipient, user_id, data)
   select 'appointment_reminder', p.locale, u.email, fresh.user_id,
-         jsonb_build_object('display_name', p.display_name, 'appointment_id', fresh.appointment_id,
-                            'page_slug', (select pg.slug from public.appointments as ap join public.pages as pg on pg.id = ap.page_id
-                                           where ap.id = fresh.appointment_id))
+         -- No page slug: it spells the page's title.
+         jsonb_build_object('display_name', p.display_name, 'appointment_id', fresh.appointment_id)
     from fresh
     join auth.users as u on u.id = fresh.user_id
     join public.profiles as p on p.id = fresh.user_id
