@@ -35,8 +35,12 @@ export interface Persona {
   client: SupabaseClient
 }
 
-/** A unique address per call: test files run in parallel against one database. */
-export const uniqueEmail = (label: string) => `${label}-${randomUUID().slice(0, 8)}@test.example`
+/**
+ * A unique address per call: test files run in parallel against one database. Labels may carry
+ * umlauts ("Anwältin"); the local part keeps ASCII only, as GoTrue's address check wants.
+ */
+export const uniqueEmail = (label: string) =>
+  `${label.normalize('NFKD').replace(/[^\w.-]/g, '')}-${randomUUID().slice(0, 8)}@test.example`
 
 /** Signs an access token with the claims GoTrue issues (HS256 with the project's JWT secret). */
 export async function signAccessToken(claims: Record<string, unknown>, expiresInSeconds = 900): Promise<string> {

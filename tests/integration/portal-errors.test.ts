@@ -38,7 +38,7 @@ const cases: Record<string, Case> = {
   'an unknown status': { as: () => staff, fn: 'set_ticket_status', args: () => ({ ticket_id: ticketId, status: 'archived' }), message: 'invalid_status' },
   'the same status again': { as: () => staff, fn: 'set_ticket_status', args: () => ({ ticket_id: ticketId, status: 'open' }), message: 'ticket_status_unchanged' },
   'an HTML upload': { as: () => owner, fn: 'create_document_upload', args: () => upload({ mime_type: 'text/html' }), message: 'document_type_not_allowed' },
-  'an upload over 200 MiB': { as: () => owner, fn: 'create_document_upload', args: () => upload({ size_bytes: 201 * 1024 * 1024 }), message: 'document_too_large', details: 'At most 200 MiB.' },
+  'an upload over 200 MiB': { as: () => owner, fn: 'create_document_upload', args: () => upload({ size_bytes: 201 * 1024 * 1024 }), message: 'document_too_large', details: 'At most 209715200 bytes.' },
   'a malformed checksum': { as: () => owner, fn: 'create_document_upload', args: () => upload({ sha256: 'abc' }), message: 'invalid_checksum', details: 'SHA-256 as 64 hex digits.' },
   'a file name with a slash': { as: () => owner, fn: 'create_document_upload', args: () => upload({ file_name: '../Anlage.pdf' }), message: 'invalid_file_name' },
   'an invitation to a malformed address': { as: () => staff, fn: 'invite_to_client', args: () => ({ client_id: client.id, email: 'kein-at-zeichen' }), message: 'invalid_email' },
