@@ -15,7 +15,7 @@ export NUXT_TELEMETRY_DISABLED := 1
 
 DEVSTACK := node devstack/src/cli.ts
 
-.PHONY: help dev preview stop reset status test lint typecheck deps deno-lock node bench-rest bench-realtime bench-tickets backup-target backup-target-stop restore restore-stop bench-backup
+.PHONY: help dev preview stop reset status test lint typecheck deps deno-lock node bench-rest bench-realtime bench-tickets bench-pages backup-target backup-target-stop restore restore-stop bench-backup
 
 help:
 	@echo "make dev    start the portal on the devstack with demo data (idempotent)"
@@ -29,6 +29,7 @@ help:
 	@echo "make bench-rest      REST benchmark against the dev instance (writes bench/results/rest.*)"
 	@echo "make bench-realtime  Realtime benchmark on its own instance (writes bench/results/realtime.*)"
 	@echo "make bench-tickets   tickets benchmark, 100,000 tickets on its own instance (writes bench/results/tickets.json)"
+	@echo "make bench-pages     pages benchmark, 50,000 pages on its own instance (writes bench/results/pages.json)"
 	@echo "make backup-target   local S3 server, age key pair and Vault secrets for trying backups on make dev"
 	@echo "make restore         restore a backup point into the empty instance 'restore' and start it (IDENTITY=, TARGET=, AT=)"
 	@echo "make bench-backup    backup and restore benchmark on its own instances (writes bench/results/backup.json)"
@@ -88,6 +89,11 @@ bench-realtime: deps
 # 1,000,000 replies (about 10 minutes), then measured (about 4 minutes); --reseed starts over.
 bench-tickets: deps
 	@node bench/tickets/run.ts
+
+# Its own devstack instance (ports + 2700), seeded once with 10,000 clients, 500 groups and 50,000
+# pages (about a minute), then measured (about 3 minutes); --reseed starts over.
+bench-pages: deps
+	@node bench/pages/run.ts
 
 # --- Backups (edge-functions/backup/README.md) ---
 backup-target: deps

@@ -10,6 +10,18 @@ export async function accessToken(jwtSecret: string, sub: string, sessionId: str
     .sign(new TextEncoder().encode(jwtSecret))
 }
 
+/** POST /rest/v1/rpc/<rpc> as the token's user; a non-2xx answer throws with its body. */
+export async function callRpc(api: { apiUrl: string, anonKey: string }, token: string, rpc: string, args: Record<string, unknown>): Promise<unknown> {
+  const response = await fetch(`${api.apiUrl}/rest/v1/rpc/${rpc}`, {
+    method: 'POST',
+    headers: { 'apikey': api.anonKey, 'Authorization': `Bearer ${token}`, 'Content-Type': 'application/json' },
+    body: JSON.stringify(args),
+  })
+  const body = await response.json() as unknown
+  if (!response.ok) throw new Error(`${rpc}: ${response.status} ${JSON.stringify(body)}`)
+  return body
+}
+
 export function percentile(sorted: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? 0
 }

@@ -15,19 +15,15 @@ import { cpus, loadavg } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import postgres from 'postgres'
-import { dbUrl, loadConfig } from '../../devstack/src/config.ts'
-import { runStreaming } from '../../tests/helpers/command.ts'
-import { accessToken, runLoad, type LoadResult } from '../lib/load.ts'
-import { prepareCallers, searchTerms, seedTickets, type Persona, type Scale } from './seed.ts'
+import { dbUrl } from '../../devstack/src/config.ts'
+import { benchInstance } from '../lib/instance.ts'
+import { accessToken, callRpc, runLoad, type LoadResult } from '../lib/load.ts'
+import { type Persona, prepareCallers } from '../lib/people.ts'
+import { searchTerms, seedTickets, type Scale } from './seed.ts'
 
 const { values } = parseArgs({ options: { smoke: { type: 'boolean', default: false }, reseed: { type: 'boolean', default: false }, instance: { type: 'string' } } })
 const smoke = values.smoke
-// Odd hundreds: other checkouts' instances sit at even ones (offsets in steps of 200, test + 1000).
-const ownInstance = values.instance === undefined && !smoke
-const env = ownInstance
-  ? { ...process.env, DEVSTACK_INSTANCE: 'bench-tickets', DEVSTACK_PORT_OFFSET: String(Number(process.env.DEVSTACK_PORT_OFFSET || 0) + 2300) }
-  : { ...process.env, DEVSTACK_INSTANCE: values.instance ?? 'test' }
-const config = loadConfig(env)
+const { own: ownInstance, config, devstack } = benchInstance({ name: 'bench-tickets', portOffset: 2300, smoke, instance: values.instance })
 const scale: Scale = smoke
   ? { clients: 3, staff: 2, ticketsPerClient: 4, repliesPerTicket: 3 }
   : { clients: 10_000, staff: 20, ticketsPerClient: 10, repliesPerTicket: 10 }
@@ -35,11 +31,6 @@ const load = smoke
   ? { single: { concurrency: 1, requests: 5, maxSeconds: 10 }, concurrent: { concurrency: 2, requests: 10, maxSeconds: 10 } }
   : { single: { concurrency: 1, requests: 400, maxSeconds: 20 }, concurrent: { concurrency: 50, requests: 3000, maxSeconds: 30 } }
 const resultsFile = smoke ? join(config.dataDir, 'bench-smoke', 'tickets.json') : join(config.root, 'bench', 'results', 'tickets.json')
-
-async function devstack(command: string): Promise<void> {
-  const { code, output } = await runStreaming(process.execPath, [join(config.root, 'devstack/src/cli.ts'), command], { env, quiet: true })
-  if (code !== 0) throw new Error(`devstack ${command} failed:\n${output}`)
-}
 
 interface Caller extends Persona { token: string }
 interface Row { id: string, status: string, assignee_id: string | null, client_id: string }
@@ -56,16 +47,7 @@ interface Query {
   statement: RegExp
 }
 
-async function call(query: Query, caller: Caller): Promise<unknown> {
-  const response = await fetch(`${config.apiUrl}/rest/v1/rpc/${query.rpc}`, {
-    method: 'POST',
-    headers: { 'apikey': config.anonKey, 'Authorization': `Bearer ${caller.token}`, 'Content-Type': 'application/json' },
-    body: JSON.stringify(query.args(caller)),
-  })
-  const body = await response.json() as unknown
-  if (!response.ok) throw new Error(`${query.rpc}: ${response.status} ${JSON.stringify(body)}`)
-  return body
-}
+const call = (query: Query, caller: Caller) => callRpc(config, caller.token, query.rpc, query.args(caller))
 
 interface PlanNode { 'Node Type': string, 'Relation Name'?: string, 'Index Name'?: string, 'Plans'?: PlanNode[], 'Actual Total Time'?: number }
 

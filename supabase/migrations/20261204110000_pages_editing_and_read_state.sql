@@ -1,6 +1,10 @@
 -- Sonderseiten, the staff side and the read state: stable slugs for links, archiving, a history
 -- of every change, per-person read marks, and the RPCs the editor and the lists use.
 --
+-- The visibility helpers and those that shape what a viewer sees are plpgsql: their plans are
+-- cached per connection, where a SQL function that cannot be inlined (it sets search_path) is
+-- planned on every call, and policies call them on every statement.
+--
 -- Visibility stays one rule, written once: private.page_ids_for(user) (published, not archived,
 -- addressed to one of the user's clients or a group of one). The policies call it for the caller
 -- (private.my_page_ids()); the preview and the calendar feed call it for the person concerned.
@@ -97,44 +101,53 @@ create trigger pages_stamp_publication
 
 create function private.user_client_ids(user_id uuid)
 returns setof uuid
-language sql
+language plpgsql
 stable
 security definer
 set search_path = ''
 as $$
-  select cm.client_id from public.client_members as cm where cm.user_id = user_client_ids.user_id
+begin
+  return query
+    select cm.client_id from public.client_members as cm where cm.user_id = user_client_ids.user_id;
+end;
 $$;
 
 create function private.page_ids_for(user_id uuid)
 returns setof uuid
-language sql
+language plpgsql
 stable
 security definer
 set search_path = ''
 as $$
+begin
   -- Two index lookups (by client, by group) instead of one OR over every audience row.
-  with mine as (select private.user_client_ids(page_ids_for.user_id) as client_id),
-  addressed as (
-    select a.page_id from public.page_audiences as a where a.client_id in (select client_id from mine)
-    union
-    select a.page_id from public.page_audiences as a
-     where a.group_id in (select gm.group_id from public.client_group_members as gm
-                           where gm.client_id in (select client_id from mine))
-  )
-  select p.id from public.pages as p
-   where p.id in (select page_id from addressed) and p.published and p.archived_at is null
+  return query
+    with mine as (select private.user_client_ids(page_ids_for.user_id) as client_id),
+    addressed as (
+      select a.page_id from public.page_audiences as a where a.client_id in (select client_id from mine)
+      union
+      select a.page_id from public.page_audiences as a
+       where a.group_id in (select gm.group_id from public.client_group_members as gm
+                             where gm.client_id in (select client_id from mine))
+    )
+    select p.id from public.pages as p
+     where p.id in (select page_id from addressed) and p.published and p.archived_at is null;
+end;
 $$;
 comment on function private.page_ids_for(uuid) is
   'Published, not archived pages addressed to one of the user''s clients or to a group of one: the one rule behind the policies, the preview and the calendar feed.';
 
 create or replace function private.my_page_ids()
 returns setof uuid
-language sql
+language plpgsql
 stable
 security definer
 set search_path = ''
 as $$
-  select private.page_ids_for(auth.uid())
+begin
+  return query
+    select private.page_ids_for(auth.uid());
+end;
 $$;
 
 -- ---------------------------------------------------------------------------------------------
@@ -448,23 +461,29 @@ create type public.page_list_item as (
   audiences          jsonb
 );
 
-create function private.page_audiences_as_seen(page_id uuid)
-returns jsonb
-language sql
+-- Many pages at once, so a list evaluates the audiences' RLS once, not once per page.
+create function private.page_audiences_as_seen(page_ids uuid[])
+returns table (page_id uuid, audiences jsonb)
+language plpgsql
 stable
 security invoker
 set search_path = ''
 as $$
-  select coalesce(jsonb_agg(jsonb_build_object(
-           'kind', case when a.client_id is not null then 'client' else 'group' end,
-           'id', coalesce(a.client_id, a.group_id),
-           'name', coalesce(c.name, g.name)) order by a.group_id nulls first, coalesce(c.name, g.name)), '[]'::jsonb)
-    from public.page_audiences as a
-    left join public.clients as c on c.id = a.client_id
-    left join public.client_groups as g on g.id = a.group_id
-   where a.page_id = page_audiences_as_seen.page_id
+begin
+  return query
+    select a.page_id,
+           jsonb_agg(jsonb_build_object(
+             'kind', case when a.client_id is not null then 'client' else 'group' end,
+             'id', coalesce(a.client_id, a.group_id),
+             'name', coalesce(c.name, g.name)) order by a.group_id nulls first, coalesce(c.name, g.name))
+      from public.page_audiences as a
+      left join public.clients as c on c.id = a.client_id
+      left join public.client_groups as g on g.id = a.group_id
+     where a.page_id = any (page_audiences_as_seen.page_ids)
+     group by a.page_id;
+end;
 $$;
-grant execute on function private.page_audiences_as_seen(uuid) to authenticated;
+grant execute on function private.page_audiences_as_seen(uuid[]) to authenticated;
 
 create function private.page_excerpt(body text)
 returns text
@@ -478,20 +497,27 @@ as $$
 $$;
 grant execute on function private.page_excerpt(text) to authenticated;
 
-create function private.page_list_item(page public.pages, viewer uuid)
-returns public.page_list_item
-language sql
+-- The listed pages (in list order) as list rows for the viewer, in one statement.
+create function private.page_list_items(pages public.pages[], viewer uuid)
+returns setof public.page_list_item
+language plpgsql
 stable
 security invoker
 set search_path = ''
 as $$
-  select page.id, page.slug, page.title, private.page_excerpt(page.body), page.pinned, page.published, page.published_at,
-         page.listed_at, page.updated_at, page.archived_at, page.content_changed_at,
-         page.published and not exists (select 1 from public.page_reads as r
-                                         where r.user_id = viewer and r.page_id = page.id and r.read_at >= page.content_changed_at),
-         private.page_audiences_as_seen(page.id)
+begin
+  return query
+    select l.id, l.slug, l.title, private.page_excerpt(l.body), l.pinned, l.published, l.published_at,
+           l.listed_at, l.updated_at, l.archived_at, l.content_changed_at,
+           l.published and not exists (select 1 from public.page_reads as r
+                                        where r.user_id = viewer and r.page_id = l.id and r.read_at >= l.content_changed_at),
+           coalesce(seen.audiences, '[]'::jsonb)
+      from unnest(page_list_items.pages) with ordinality as l
+      left join private.page_audiences_as_seen(array(select x.id from unnest(page_list_items.pages) as x)) as seen on seen.page_id = l.id
+     order by l.ordinality;
+end;
 $$;
-grant execute on function private.page_list_item(public.pages, uuid) to authenticated;
+grant execute on function private.page_list_items(public.pages[], uuid) to authenticated;
 
 create function public.list_pages(
   status text default null,
@@ -520,24 +546,22 @@ begin
   -- RLS decides which rows exist for the caller; the filters only narrow them. Two branches so
   -- each walks its own index in list order.
   if status = 'archived' then
-    return query
-      select (private.page_list_item(p, uid)).*
-        from public.pages as p
+    return query select * from private.page_list_items(array(
+      select p from public.pages as p
        where p.archived_at is not null and p.title ilike pattern
          and (after_id is null or (p.listed_at, p.id) < (after_listed_at, after_id))
        order by p.listed_at desc, p.id desc
-       limit max_count;
+       limit max_count), uid);
   else
-    return query
-      select (private.page_list_item(p, uid)).*
-        from public.pages as p
+    return query select * from private.page_list_items(array(
+      select p from public.pages as p
        where p.archived_at is null and p.title ilike pattern
          and (status is null or p.published = (status = 'published'))
          and (after_id is null
               or (not p.pinned and after_pinned)
               or (p.pinned = after_pinned and (p.listed_at, p.id) < (after_listed_at, after_id)))
        order by p.pinned desc, p.listed_at desc, p.id desc
-       limit max_count;
+       limit max_count), uid);
   end if;
 end;
 $$;
@@ -567,17 +591,20 @@ comment on function public.get_page(text) is 'A page by its slug as the caller m
 -- A page as the viewer sees it (the appointments migration adds its appointments).
 create function private.page_as_seen(page public.pages, viewer uuid)
 returns jsonb
-language sql
+language plpgsql
 stable
 security invoker
 set search_path = ''
 as $$
-  select to_jsonb(page) - 'created_by' - 'updated_by'
-         || jsonb_build_object(
-              'audiences', private.page_audiences_as_seen(page.id),
-              'unread', page.published and not exists (select 1 from public.page_reads as r
-                                                        where r.user_id = viewer and r.page_id = page.id
-                                                          and r.read_at >= page.content_changed_at))
+begin
+  return (
+    select to_jsonb(page) - 'created_by' - 'updated_by'
+           || jsonb_build_object(
+                'audiences', coalesce((select seen.audiences from private.page_audiences_as_seen(array[page.id]) as seen), '[]'::jsonb),
+                'unread', page.published and not exists (select 1 from public.page_reads as r
+                                                          where r.user_id = viewer and r.page_id = page.id
+                                                            and r.read_at >= page.content_changed_at)));
+end;
 $$;
 grant execute on function private.page_as_seen(public.pages, uuid) to authenticated;
 

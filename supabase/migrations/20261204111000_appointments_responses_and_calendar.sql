@@ -64,24 +64,30 @@ $$;
 -- The appointments a person sees: the policy's rule, for any user (the feed has no JWT).
 create function private.appointment_ids_for(user_id uuid)
 returns setof uuid
-language sql
+language plpgsql
 stable
 security definer
 set search_path = ''
 as $$
-  select ap.id from public.appointments as ap where ap.client_id in (select private.user_client_ids(appointment_ids_for.user_id))
-  union
-  select ap.id from public.appointments as ap where ap.page_id in (select private.page_ids_for(appointment_ids_for.user_id))
+begin
+  return query
+    select ap.id from public.appointments as ap where ap.client_id in (select private.user_client_ids(appointment_ids_for.user_id))
+    union
+    select ap.id from public.appointments as ap where ap.page_id in (select private.page_ids_for(appointment_ids_for.user_id));
+end;
 $$;
 
 create function private.my_appointment_ids()
 returns setof uuid
-language sql
+language plpgsql
 stable
 security definer
 set search_path = ''
 as $$
-  select private.appointment_ids_for(auth.uid())
+begin
+  return query
+    select private.appointment_ids_for(auth.uid());
+end;
 $$;
 grant execute on function private.my_appointment_ids() to authenticated;
 
@@ -202,37 +208,43 @@ comment on function public.respond_to_appointment(uuid, text, text, uuid) is
 -- invoker), for the page view and the overview.
 create function private.appointments_as_seen(page_id uuid)
 returns jsonb
-language sql
+language plpgsql
 stable
 security invoker
 set search_path = ''
 as $$
-  select coalesce(jsonb_agg(jsonb_build_object(
-           'id', ap.id, 'title', ap.title, 'description', ap.description, 'starts_at', ap.starts_at, 'ends_at', ap.ends_at,
-           'time_zone', ap.time_zone, 'location', ap.location, 'video_call', ap.video_call,
-           'responses', (select coalesce(jsonb_agg(jsonb_build_object('client_id', r.client_id, 'response', r.response,
-                                                                       'note', r.note, 'responded_at', r.responded_at)), '[]'::jsonb)
-                           from public.appointment_responses as r where r.appointment_id = ap.id))
-           order by ap.starts_at), '[]'::jsonb)
-    from public.appointments as ap
-   where ap.page_id = appointments_as_seen.page_id
+begin
+  return (
+    select coalesce(jsonb_agg(jsonb_build_object(
+             'id', ap.id, 'title', ap.title, 'description', ap.description, 'starts_at', ap.starts_at, 'ends_at', ap.ends_at,
+             'time_zone', ap.time_zone, 'location', ap.location, 'video_call', ap.video_call,
+             'responses', (select coalesce(jsonb_agg(jsonb_build_object('client_id', r.client_id, 'response', r.response,
+                                                                         'note', r.note, 'responded_at', r.responded_at)), '[]'::jsonb)
+                             from public.appointment_responses as r where r.appointment_id = ap.id))
+             order by ap.starts_at), '[]'::jsonb)
+      from public.appointments as ap
+     where ap.page_id = appointments_as_seen.page_id);
+end;
 $$;
 grant execute on function private.appointments_as_seen(uuid) to authenticated;
 
 create or replace function private.page_as_seen(page public.pages, viewer uuid)
 returns jsonb
-language sql
+language plpgsql
 stable
 security invoker
 set search_path = ''
 as $$
-  select to_jsonb(page) - 'created_by' - 'updated_by'
-         || jsonb_build_object(
-              'audiences', private.page_audiences_as_seen(page.id),
-              'appointments', private.appointments_as_seen(page.id),
-              'unread', page.published and not exists (select 1 from public.page_reads as r
-                                                        where r.user_id = viewer and r.page_id = page.id
-                                                          and r.read_at >= page.content_changed_at))
+begin
+  return (
+    select to_jsonb(page) - 'created_by' - 'updated_by'
+           || jsonb_build_object(
+                'audiences', coalesce((select seen.audiences from private.page_audiences_as_seen(array[page.id]) as seen), '[]'::jsonb),
+                'appointments', private.appointments_as_seen(page.id),
+                'unread', page.published and not exists (select 1 from public.page_reads as r
+                                                          where r.user_id = viewer and r.page_id = page.id
+                                                            and r.read_at >= page.content_changed_at)));
+end;
 $$;
 
 create function public.upcoming_appointments(max_count integer default 5)
