@@ -1,4 +1,7 @@
 // What the REST benchmarks share: GoTrue-shaped access tokens, a bounded load loop, percentiles.
+import { mkdirSync, writeFileSync } from 'node:fs'
+import { cpus, loadavg } from 'node:os'
+import { dirname } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { SignJWT } from 'jose'
 
@@ -72,5 +75,23 @@ export async function runLoad(options: { concurrency: number, requests: number, 
     p95: round(percentile(latencies, 95)),
     p99: round(percentile(latencies, 99)),
     max: round(latencies.at(-1) ?? 0),
+  }
+}
+
+/** The machine a report was measured on. */
+export const machine = () => ({
+  cpus: cpus().length, model: cpus()[0]?.model ?? 'unknown', node: process.version,
+  loadAverage1m: Math.round(loadavg()[0]! * 100) / 100, note: 'load generator, API and database share the machine',
+})
+
+/** Writes the report; a request that failed or answered wrongly makes the run fail (exit code 1). */
+export function writeReport(file: string, report: { results: Record<string, { single: LoadResult, concurrent: LoadResult }> }): void {
+  mkdirSync(dirname(file), { recursive: true })
+  writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`)
+  console.log(`written to ${file}`)
+  const lost = Object.values(report.results).reduce((sum, result) => sum + result.single.errors + result.concurrent.errors, 0)
+  if (lost > 0) {
+    console.error(`${lost} requests failed or answered wrongly`)
+    process.exitCode = 1
   }
 }

@@ -37,7 +37,7 @@ export async function seedPages(sql: postgres.Sql, scale: Scale, tag: string): P
              repeat('Hinweise der Kanzlei zu Ihrem Mandat, **wichtig** und [verlinkt](https://kanzlei.example/merkblatt). ', 20),
              f.n % 40 = 0, f.published and not f.archived, case when f.published and not f.archived then f.created end,
              (select user_id from author), (select user_id from author), f.created, f.created,
-             format('seite-%s-%s-%s', ${tag}::text, f.n, left(replace(f.id::text, '-', ''), 8)),
+             format('seite-%s-%s-%s', ${tag}::text, f.n, right(replace(f.id::text, '-', ''), 8)),
              case when f.archived then f.created + interval '30 days' end,
              case when f.published and not f.archived then f.created end
         from fresh as f`

@@ -10,14 +10,12 @@
 //   node bench/tickets/run.ts --smoke [--instance test]   a few rows on the running instance, a few requests:
 //                       proves the benchmark still runs and loses nothing (make test's bench-smoke)
 import { randomUUID } from 'node:crypto'
-import { mkdirSync, writeFileSync } from 'node:fs'
-import { cpus, loadavg } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import postgres from 'postgres'
 import { dbUrl } from '../../devstack/src/config.ts'
 import { benchInstance } from '../lib/instance.ts'
-import { accessToken, callRpc, runLoad, type LoadResult } from '../lib/load.ts'
+import { accessToken, callRpc, machine, runLoad, writeReport, type LoadResult } from '../lib/load.ts'
 import { type Persona, prepareCallers } from '../lib/people.ts'
 import { searchTerms, seedTickets, type Scale } from './seed.ts'
 
@@ -199,17 +197,10 @@ async function main(): Promise<void> {
       target: { url: config.apiUrl, p95SingleCallerMs: 20, p95At50CallersMs: 100, indexScansOnly: true },
       dataset: { ...counts, seededScale: scale, callers: { staff: staff.length, clients: clients.length } },
       searchTerms: terms,
-      machine: { cpus: cpus().length, model: cpus()[0]?.model ?? 'unknown', node: process.version, loadAverage1m: Math.round(loadavg()[0]! * 100) / 100, note: 'load generator, API and database share the machine' },
+      machine: machine(),
       results,
     }
-    mkdirSync(join(resultsFile, '..'), { recursive: true })
-    writeFileSync(resultsFile, `${JSON.stringify(report, null, 2)}\n`)
-    console.log(`written to ${resultsFile}`)
-    const lost = Object.values(results).reduce((sum, result) => sum + result.single.errors + result.concurrent.errors, 0)
-    if (lost > 0) {
-      console.error(`${lost} requests failed or answered wrongly`)
-      process.exitCode = 1
-    }
+    writeReport(resultsFile, report)
   }
   finally {
     await admin.end()

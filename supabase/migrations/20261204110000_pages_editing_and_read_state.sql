@@ -41,7 +41,7 @@ alter table public.pages
   add column updated_by uuid default auth.uid() references public.profiles (id) on delete set null,
   add column listed_at timestamptz generated always as (coalesce(published_at, created_at)) stored;
 
--- The slug is made once from the first title and a piece of the id (unique without counting other
+-- The slug is made once from the first title and the id's last 8 hex digits (unique without counting other
 -- pages, so it tells nobody how many pages with that title exist); renaming keeps links working.
 -- Definer: staff also insert pages straight through REST, and slugify is not theirs to call.
 create function private.assign_page_slug()
@@ -51,7 +51,7 @@ security definer
 set search_path = ''
 as $$
 begin
-  new.slug := private.slugify(new.title) || '-' || left(replace(new.id::text, '-', ''), 8);
+  new.slug := private.slugify(new.title) || '-' || right(replace(new.id::text, '-', ''), 8);
   return new;
 end;
 $$;
@@ -59,7 +59,7 @@ create trigger pages_assign_slug
   before insert on public.pages
   for each row execute function private.assign_page_slug();
 
-update public.pages set slug = private.slugify(title) || '-' || left(replace(id::text, '-', ''), 8),
+update public.pages set slug = private.slugify(title) || '-' || right(replace(id::text, '-', ''), 8),
                         content_changed_at = published_at;
 alter table public.pages alter column slug set not null,
   add constraint pages_slug_unique unique (slug);
@@ -583,30 +583,12 @@ begin
   if page.id is null then
     raise exception using errcode = 'P0001', message = 'page_not_found';
   end if;
+  -- private.page_as_seen (with the page's appointments) comes with 20261204111000.
   return private.page_as_seen(page, uid);
 end;
 $$;
 comment on function public.get_page(text) is 'A page by its slug as the caller may see it (RLS), with audiences and appointments. Errors: page_not_found.';
 
--- A page as the viewer sees it (the appointments migration adds its appointments).
-create function private.page_as_seen(page public.pages, viewer uuid)
-returns jsonb
-language plpgsql
-stable
-security invoker
-set search_path = ''
-as $$
-begin
-  return (
-    select to_jsonb(page) - 'created_by' - 'updated_by'
-           || jsonb_build_object(
-                'audiences', coalesce((select seen.audiences from private.page_audiences_as_seen(array[page.id]) as seen), '[]'::jsonb),
-                'unread', page.published and not exists (select 1 from public.page_reads as r
-                                                          where r.user_id = viewer and r.page_id = page.id
-                                                            and r.read_at >= page.content_changed_at)));
-end;
-$$;
-grant execute on function private.page_as_seen(public.pages, uuid) to authenticated;
 
 -- Staff "Vorschau als Mandant X": the page exactly as X would see it once published, through X's
 -- own RLS. Inside a subtransaction the page is published (if it is a draft), a session for X is

@@ -228,7 +228,8 @@ end;
 $$;
 grant execute on function private.appointments_as_seen(uuid) to authenticated;
 
-create or replace function private.page_as_seen(page public.pages, viewer uuid)
+-- A page as the viewer sees it, through the viewer's RLS (get_page, preview_page_as).
+create function private.page_as_seen(page public.pages, viewer uuid)
 returns jsonb
 language plpgsql
 stable
@@ -246,6 +247,7 @@ begin
                                                             and r.read_at >= page.content_changed_at)));
 end;
 $$;
+grant execute on function private.page_as_seen(public.pages, uuid) to authenticated;
 
 create function public.upcoming_appointments(max_count integer default 5)
 returns table (

@@ -43,7 +43,8 @@ beforeAll(async () => {
   staff = await createStaff('pages-staff')
   const [builderClient, carrierClient, heirClient] = await Promise.all(
     [`Müller Bau ${suffix}`, `Nordlicht Logistik ${suffix}`, `Schmidt ${suffix}`].map(createClientOrg))
-  ;[builder, carrier, heir] = await Promise.all(['pages-builder', 'pages-carrier', 'pages-heir'].map(label => createPersona(label, { aal: 'aal2' })))
+  const people = await Promise.all(['pages-builder', 'pages-carrier', 'pages-heir'].map(label => createPersona(label, { aal: 'aal2' })))
+  ;[builder, carrier, heir] = people as [Persona, Persona, Persona]
   await addClientMember(builderClient!, builder.id, 'owner')
   await addClientMember(carrierClient!, carrier.id, 'owner')
   await addClientMember(heirClient!, heir.id, 'owner')
