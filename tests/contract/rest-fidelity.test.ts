@@ -5,7 +5,7 @@
 // preferences the in-database configuration switches on.
 import postgres from 'postgres'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { applyFixture, rest, waitForRestTable } from '../helpers/fixtures.ts'
+import { applyFixture, rest, restFixture, waitForRestTable } from '../helpers/fixtures.ts'
 import { testEnv } from '../helpers/env.ts'
 import { anonClient, closeDb, db, serviceClient } from '../helpers/personas.ts'
 import { waitFor } from '../helpers/wait.ts'
@@ -13,6 +13,9 @@ import { waitFor } from '../helpers/wait.ts'
 const api = anonClient()
 
 beforeAll(async () => {
+  // The rollback test writes contract_items of the main REST fixture: never rely on another file
+  // having applied it first.
+  await restFixture()
   await applyFixture('rest-fidelity')
   await waitForRestTable('contract_f_recent_posts')
 })

@@ -12,7 +12,7 @@ import { dbUrl, loadConfig } from '../../devstack/src/config.ts'
 import { type S3Server, startS3Server } from '../../scripts/s3-server.ts'
 import { backupKeys, type BackupKeys, backUp, backupWorkerPid, configureBackups, requestRun, restoreInto, type Restored, unconfigureBackups, waitForRun } from '../helpers/backup.ts'
 import { restFixture } from '../helpers/fixtures.ts'
-import { closePortal, enrolTotp, newClient, newMatter, staffMember, uploadDocument, type UploadedDocument } from '../helpers/portal.ts'
+import { call, closePortal, enrolTotp, newClient, newMatter, staffMember, uploadDocument, type UploadedDocument } from '../helpers/portal.ts'
 import { db, serviceClient } from '../helpers/personas.ts'
 import postgres from 'postgres'
 
@@ -92,6 +92,7 @@ describe('backup and restore drill', () => {
   let admin: Awaited<ReturnType<typeof staffMember>>
   let matter: Awaited<ReturnType<typeof newMatter>>
   let contract: UploadedDocument
+  let ticket: { id: string, number: number }
   let firstRun: Awaited<ReturnType<typeof backUp>>
   let secondRun: Awaited<ReturnType<typeof backUp>>
   let thirdRun: Awaited<ReturnType<typeof backUp>>
@@ -108,6 +109,7 @@ describe('backup and restore drill', () => {
     const client = await newClient(admin, `Mandantin ${marker}`)
     matter = await newMatter(admin, client, 'Kündigung')
     contract = await uploadDocument(admin, matter, 'Vertrag.txt', `${marker} Vertragstext`)
+    ticket = await call<{ id: string, number: number }>(admin.client, 'open_ticket', { client_id: client.id, subject: 'Frist', body: `${marker} Frist prüfen` })
   }, 60_000)
 
   afterAll(async () => {
@@ -125,6 +127,8 @@ describe('backup and restore drill', () => {
     await enrolTotp(guest.client)
     people.guest = guest.id
     await sql()`update public.profiles set display_name = ${`Umbenannt ${marker}`} where id = ${admin.id}`
+    // A table with a GENERATED ALWAYS identity (the ticket number): its updates restore too.
+    await sql()`update public.tickets set priority = 'high' where id = ${ticket.id}`
     const version2 = await uploadDocument(admin, matter, 'Vertrag-v2.txt', `${marker} zweite Fassung`)
     people.version2 = version2.path
     secondRun = await backUp(sql())
@@ -159,8 +163,9 @@ describe('backup and restore drill', () => {
       user: (await target`select 1 from auth.users where id = ${people.guest!}`).length,
       factors: (await target`select 1 from auth.mfa_factors where user_id = ${people.guest!}`).length,
       name: (await target`select display_name from public.profiles where id = ${admin.id}`)[0]?.display_name,
+      ticket: (await target`select number::int, priority from public.tickets where id = ${ticket.id}`)[0],
     }))
-    expect(atSecond).toEqual({ user: 1, factors: 1, name: `Umbenannt ${marker}` })
+    expect(atSecond).toEqual({ user: 1, factors: 1, name: `Umbenannt ${marker}`, ticket: { number: ticket.number, priority: 'high' } })
     expect(restoredFileSha(second, 'documents', contract.path)).toBe(sha256(contract.bytes))
     expect(restoredFileSha(second, 'documents', people.version2!)).not.toBeNull()
 

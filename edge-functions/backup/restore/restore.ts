@@ -170,17 +170,19 @@ async function openArtefact(s3: S3Client, identity: string, entry: { key: string
 
 const quote = (name: string) => `"${name.replaceAll('"', '""')}"`
 
-interface ColumnInfo { type: string, generated: boolean }
+// `fixed`: an identity column GENERATED ALWAYS; an update may only set it to DEFAULT, and the
+// source's updates never change it, so an update leaves it out (an insert overrides it).
+interface ColumnInfo { type: string, generated: boolean, fixed: boolean }
 
 async function targetColumns(tx: postgres.TransactionSql, relation: string): Promise<{ columns: Map<string, ColumnInfo>, key: string[] }> {
-  const columns = await tx<Array<{ name: string, type: string, generated: boolean }>>`
-    select a.attname as name, format_type(a.atttypid, a.atttypmod) as type, a.attgenerated <> '' as generated
+  const columns = await tx<Array<{ name: string, type: string, generated: boolean, fixed: boolean }>>`
+    select a.attname as name, format_type(a.atttypid, a.atttypmod) as type, a.attgenerated <> '' as generated, a.attidentity = 'a' as fixed
       from pg_catalog.pg_attribute as a where a.attrelid = ${relation}::regclass and a.attnum > 0 and not a.attisdropped`
   const key = await tx<Array<{ name: string }>>`
     select a.attname as name from pg_catalog.pg_index as i
       join pg_catalog.pg_attribute as a on a.attrelid = i.indrelid and a.attnum = any (i.indkey)
      where i.indrelid = ${relation}::regclass and i.indisprimary`
-  return { columns: new Map(columns.map(column => [column.name, { type: column.type, generated: column.generated }])), key: key.map(column => column.name) }
+  return { columns: new Map(columns.map(column => [column.name, { type: column.type, generated: column.generated, fixed: column.fixed }])), key: key.map(column => column.name) }
 }
 
 /** Applies one run's changes in commit order; consecutive inserts or deletes of a table go in one statement. */
@@ -214,7 +216,7 @@ async function applyChanges(tx: postgres.TransactionSql, changes: AsyncIterable<
         if (result.count !== batch.length) throw new RestoreError('restore_change_failed', `${first.relation}: ${batch.length} deletes found ${result.count} rows`)
       }
       else if (first.action === 'U') {
-        const names = Object.keys(first.columns!).filter(name => !columns.get(name)?.generated)
+        const names = Object.keys(first.columns!).filter(name => !columns.get(name)?.generated && !columns.get(name)?.fixed)
         const keys = Object.keys(first.key!)
         const result = await tx.unsafe(`update ${first.relation} as t set ${names.map(name => `${quote(name)} = ${cast(columns, name, '$1::text::jsonb')}`).join(', ')}
           where ${keys.map(name => `t.${quote(name)} = ${cast(columns, name, '$2::text::jsonb')}`).join(' and ')}`, [JSON.stringify(first.columns), JSON.stringify(first.key)])
