@@ -67,6 +67,7 @@ returns setof uuid
 language plpgsql
 stable
 security definer
+rows 20
 set search_path = ''
 as $$
 begin
@@ -82,6 +83,7 @@ returns setof uuid
 language plpgsql
 stable
 security definer
+rows 20
 set search_path = ''
 as $$
 begin
