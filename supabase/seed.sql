@@ -313,6 +313,25 @@ select ap.id, '00000000-0000-4000-b000-000000000001', 'confirmed', '00000000-000
 insert into public.page_reads (user_id, page_id, read_at) values
   ('00000000-0000-4000-a000-000000000011', '00000000-0000-4000-d000-000000000001', now());
 
+-- ---------------------------------------------------------------------------------------------
+-- Administration: contact data and a staff note, so Verwaltung shows a filled client; a download
+-- of the released contract by Jonas Becker and a pending invitation, so the audit log and the
+-- overview have something to show. Audit events come from the portal's own functions (the hash
+-- chain links them like any other event).
+-- ---------------------------------------------------------------------------------------------
+
+update public.clients set email = 'buero@mueller-bau.example', phone = '+49 40 555 0101',
+       address = 'Elbchaussee 12, 22763 Hamburg'
+ where id = '00000000-0000-4000-b000-000000000001';
+update public.clients set email = 'anna.schmidt@example.org', phone = '+49 171 555 0202'
+ where id = '00000000-0000-4000-b000-000000000002';
+insert into public.client_staff_notes (client_id, body, updated_by) values
+  ('00000000-0000-4000-b000-000000000001', 'Ansprechpartner Klaus Müller, Rückrufe bitte vormittags.', '00000000-0000-4000-a000-000000000002');
+select private.audit('document.downloaded', 'document', '00000000-0000-4000-9000-000000000001',
+  '{"name": "Bauvertrag unterschrieben.pdf", "matter_id": "00000000-0000-4000-c000-000000000001"}', '00000000-0000-4000-a000-000000000002');
+insert into public.invitations (kind, client_id, role, email, invited_by) values
+  ('client', '00000000-0000-4000-b000-000000000003', 'member', 'disposition@nordlicht.example', '00000000-0000-4000-a000-000000000002');
+
 -- Scheduled jobs call edge functions with a URL and key from Vault (Supabase's "Scheduling Edge
 -- Functions"). `api.supabase.internal:8000` is how `supabase start`'s database reaches its
 -- gateway; the devstack maps it to its own API. The key is the CLI's well-known local

@@ -1,7 +1,4 @@
 // What the REST benchmarks share: GoTrue-shaped access tokens, a bounded load loop, percentiles.
-import { mkdirSync, writeFileSync } from 'node:fs'
-import { cpus, loadavg } from 'node:os'
-import { dirname } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { SignJWT } from 'jose'
 
@@ -11,18 +8,6 @@ export async function accessToken(jwtSecret: string, sub: string, sessionId: str
   return new SignJWT({ sub, role: 'authenticated', aud: 'authenticated', aal, session_id: sessionId, amr: [{ method: 'password', timestamp: now }] })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).setIssuedAt(now).setExpirationTime(now + 3600)
     .sign(new TextEncoder().encode(jwtSecret))
-}
-
-/** POST /rest/v1/rpc/<rpc> as the token's user; a non-2xx answer throws with its body. */
-export async function callRpc(api: { apiUrl: string, anonKey: string }, token: string, rpc: string, args: Record<string, unknown>): Promise<unknown> {
-  const response = await fetch(`${api.apiUrl}/rest/v1/rpc/${rpc}`, {
-    method: 'POST',
-    headers: { 'apikey': api.anonKey, 'Authorization': `Bearer ${token}`, 'Content-Type': 'application/json' },
-    body: JSON.stringify(args),
-  })
-  const body = await response.json() as unknown
-  if (!response.ok) throw new Error(`${rpc}: ${response.status} ${JSON.stringify(body)}`)
-  return body
 }
 
 export function percentile(sorted: number[], p: number): number {
@@ -75,23 +60,5 @@ export async function runLoad(options: { concurrency: number, requests: number, 
     p95: round(percentile(latencies, 95)),
     p99: round(percentile(latencies, 99)),
     max: round(latencies.at(-1) ?? 0),
-  }
-}
-
-/** The machine a report was measured on. */
-export const machine = () => ({
-  cpus: cpus().length, model: cpus()[0]?.model ?? 'unknown', node: process.version,
-  loadAverage1m: Math.round(loadavg()[0]! * 100) / 100, note: 'load generator, API and database share the machine',
-})
-
-/** Writes the report; a request that failed or answered wrongly makes the run fail (exit code 1). */
-export function writeReport(file: string, report: { results: Record<string, { single: LoadResult, concurrent: LoadResult }> }): void {
-  mkdirSync(dirname(file), { recursive: true })
-  writeFileSync(file, `${JSON.stringify(report, null, 2)}\n`)
-  console.log(`written to ${file}`)
-  const lost = Object.values(report.results).reduce((sum, result) => sum + result.single.errors + result.concurrent.errors, 0)
-  if (lost > 0) {
-    console.error(`${lost} requests failed or answered wrongly`)
-    process.exitCode = 1
   }
 }

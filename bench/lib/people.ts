@@ -32,21 +32,3 @@ export async function seedPeople(tx: postgres.TransactionSql, tag: string, count
       join (select id, row_number() over (order by email) as n from auth.users
              where raw_user_meta_data ->> 'bench' = ${tag} and email like '%-client-%') as u on u.n = c.n`
 }
-
-export interface Persona { id: string, sessionId: string, clientId: string | null }
-
-/** The bench's callers get fresh sessions (and a fresh grace period) on every run. */
-export async function prepareCallers(sql: postgres.Sql, tag: string, kind: 'staff' | 'client', count: number): Promise<Persona[]> {
-  const rows = await sql<Array<{ id: string, client_id: string | null }>>`
-    select u.id, cm.client_id from auth.users as u left join public.client_members as cm on cm.user_id = u.id
-     where u.raw_user_meta_data ->> 'bench' = ${tag} and u.email like ${`%-${kind}-%`}
-     order by u.email limit ${count}`
-  const personas: Persona[] = []
-  for (const row of rows) {
-    const [session] = await sql<Array<{ id: string }>>`
-      insert into auth.sessions (id, user_id, created_at, updated_at, aal) values (gen_random_uuid(), ${row.id}, now(), now(), 'aal1') returning id`
-    personas.push({ id: row.id, sessionId: session!.id, clientId: row.client_id })
-  }
-  await sql`update auth.users set created_at = now() where id = any (${personas.map(persona => persona.id)}::uuid[])`
-  return personas
-}

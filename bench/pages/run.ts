@@ -12,9 +12,8 @@ import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import postgres from 'postgres'
 import { dbUrl } from '../../devstack/src/config.ts'
-import { benchInstance } from '../lib/instance.ts'
-import { accessToken, callRpc, machine, runLoad, writeReport, type LoadResult } from '../lib/load.ts'
-import { type Persona, prepareCallers } from '../lib/people.ts'
+import { accessToken, runLoad, type LoadResult } from '../lib/load.ts'
+import { benchInstance, callRpc, machine, prepareCallers, writeReport, type Persona } from '../lib/rpc.ts'
 import { type Scale, seedPages } from './seed.ts'
 
 const { values } = parseArgs({ options: { smoke: { type: 'boolean', default: false }, reseed: { type: 'boolean', default: false }, instance: { type: 'string' } } })
@@ -88,7 +87,7 @@ async function main(): Promise<void> {
         const who = query.callers[callerIndex % query.callers.length]!
         const round = (rounds.get(callerIndex) ?? 0) + 1
         rounds.set(callerIndex, round)
-        return callRpc(config, who.token, query.rpc, query.args(who, round)).then(answer => query.check(answer, who, round))
+        return callRpc(config, query.rpc, who.token, query.args(who, round)).then(answer => query.check(answer, who, round))
       }
       await runLoad({ concurrency: 4, requests: smoke ? 4 : 100, maxSeconds: 10 }, request)
       let next = 0

@@ -5,29 +5,40 @@
 // Runs its own devstack instance (offset +3000) on 127.0.0.1, bounded in clients and time.
 //
 //   make bench-realtime (node bench/realtime/run.ts)   writes bench/results/realtime.{json,md}
+//   node bench/realtime/run.ts --smoke [--instance test]   5 clients for 2 s on the running instance:
+//                       proves the clients still get in and receive everything (make test's bench-smoke)
 import { randomBytes } from 'node:crypto'
 import { readdirSync, readFileSync, rmSync, mkdirSync, writeFileSync } from 'node:fs'
 import { connect } from 'node:net'
 import { cpus, loadavg } from 'node:os'
 import { join } from 'node:path'
+import { parseArgs } from 'node:util'
 import { SignJWT } from 'jose'
 import postgres from 'postgres'
 import { WebSocket } from 'ws'
 import { dbUrl, loadConfig } from '../../devstack/src/config.ts'
 import { runStreaming } from '../../tests/helpers/command.ts'
 
-const clientCounts = [100, 1000]
+const { values } = parseArgs({ options: { smoke: { type: 'boolean', default: false }, instance: { type: 'string' } } })
+const smoke = values.smoke
+const clientCounts = smoke ? [5] : [100, 1000]
 const messagesPerSecond = 50
-const warmupSeconds = 3
-const measureSeconds = 20
+const warmupSeconds = smoke ? 1 : 3
+const measureSeconds = smoke ? 2 : 20
 const joinBatch = 50
 /** How long after the last send deliveries are still awaited. */
 const drainSeconds = 10
 /** Clients that parse and time every message; the others only receive (silentClient). */
 const probeClients = 100
-const topic = 'bench-room'
+// A running instance keeps its data: the smoke's schema, room and users carry a run tag and go again.
+const tag = smoke ? `_${randomBytes(3).toString('hex')}` : ''
+const schema = `bench${tag}`
+const topic = `bench-room${tag}`
 
-const env = { ...process.env, DEVSTACK_INSTANCE: 'bench-realtime', DEVSTACK_PORT_OFFSET: String(Number(process.env.DEVSTACK_PORT_OFFSET || 0) + 3000) }
+const ownInstance = values.instance === undefined && !smoke
+const env = ownInstance
+  ? { ...process.env, DEVSTACK_INSTANCE: 'bench-realtime', DEVSTACK_PORT_OFFSET: String(Number(process.env.DEVSTACK_PORT_OFFSET || 0) + 3000) }
+  : { ...process.env, DEVSTACK_INSTANCE: values.instance ?? 'test' }
 const config = loadConfig(env)
 const cli = join(config.root, 'devstack/src/cli.ts')
 const now = () => performance.timeOrigin + performance.now()
@@ -173,22 +184,27 @@ function silentClient(token: string): BenchClient {
 
 async function setUp(sql: postgres.Sql, users: number): Promise<string[]> {
   await sql.unsafe(`
-    create schema bench;
-    create table bench.members (user_id uuid primary key);
-    grant usage on schema bench to authenticated;
-    grant select on bench.members to authenticated;
-    create policy "bench members read the room" on realtime.messages for select to authenticated
-      using ((select realtime.topic()) = '${topic}' and exists (select 1 from bench.members where user_id = (select auth.uid())));`)
+    create schema ${schema};
+    create table ${schema}.members (user_id uuid primary key);
+    grant usage on schema ${schema} to authenticated;
+    grant select on ${schema}.members to authenticated;
+    create policy "${schema} members read the room" on realtime.messages for select to authenticated
+      using ((select realtime.topic()) = '${topic}' and exists (select 1 from ${schema}.members where user_id = (select auth.uid())));`)
   const ids = await sql<Array<{ id: string }>>`
     insert into auth.users (instance_id, id, aud, role, email, encrypted_password, email_confirmed_at, raw_app_meta_data, raw_user_meta_data, created_at, updated_at)
-    select '00000000-0000-0000-0000-000000000000', gen_random_uuid(), 'authenticated', 'authenticated', 'bench-' || n || '@bench.example', '', now(),
+    select '00000000-0000-0000-0000-000000000000', gen_random_uuid(), 'authenticated', 'authenticated', ${`${schema}-`} || n || '@bench.example', '', now(),
            '{"provider":"email","providers":["email"]}', '{}', now(), now()
     from generate_series(1, ${users}) as n
     returning id`
-  await sql`insert into bench.members (user_id) select unnest(${sql.array(ids.map(row => row.id))}::uuid[])`
+  await sql.unsafe(`insert into ${schema}.members (user_id) select unnest($1::uuid[])`, [ids.map(row => row.id)])
+  // The portal's gate (private.access_allowed) lets a token in only while its session exists.
+  const sessions = await sql<Array<{ id: string, user_id: string }>>`
+    insert into auth.sessions (id, user_id, created_at, updated_at, aal)
+    select gen_random_uuid(), u, now(), now(), 'aal1' from unnest(${sql.array(ids.map(row => row.id))}::uuid[]) as u
+    returning id, user_id`
   const secret = new TextEncoder().encode(config.jwtSecret)
   const issuedAt = Math.floor(Date.now() / 1000)
-  return Promise.all(ids.map(({ id }) => new SignJWT({ sub: id, role: 'authenticated', aud: 'authenticated', aal: 'aal1' })
+  return Promise.all(sessions.map(({ id, user_id }) => new SignJWT({ sub: user_id, session_id: id, role: 'authenticated', aud: 'authenticated', aal: 'aal1' })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).setIssuedAt(issuedAt).setExpirationTime(issuedAt + 3600).sign(secret)))
 }
 
@@ -288,8 +304,10 @@ function markdown(result: { generatedAt: string, machine: Record<string, unknown
 
 async function main(): Promise<void> {
   const machine = { cpus: cpus().length, cpuModel: cpus()[0]?.model, loadAverage1m: round(loadavg()[0] ?? 0), node: process.version }
-  await devstack('db:reset')
-  await devstack('api:start')
+  if (ownInstance) {
+    await devstack('db:reset')
+    await devstack('api:start')
+  }
   const sql = postgres(dbUrl(config, 'postgres'), { max: 2, onnotice: () => {} })
   try {
     const { pid } = JSON.parse(readFileSync(join(config.dataDir, 'devstack.json'), 'utf8')) as { pid: number }
@@ -302,16 +320,29 @@ async function main(): Promise<void> {
       scenarios.push(result)
     }
     const result = { generatedAt: new Date().toISOString(), machine, settings: { messagesPerSecond, warmupSeconds, measureSeconds, privateChannel: true }, scenarios }
-    const resultsDir = join(config.root, 'bench/results')
+    const resultsDir = smoke ? join(config.dataDir, 'bench-smoke') : join(config.root, 'bench/results')
     mkdirSync(resultsDir, { recursive: true })
     writeFileSync(join(resultsDir, 'realtime.json'), `${JSON.stringify(result, null, 2)}\n`)
-    writeFileSync(join(resultsDir, 'realtime.md'), markdown(result))
-    console.log(`written to ${join(resultsDir, 'realtime.{json,md}')}`)
+    if (!smoke) writeFileSync(join(resultsDir, 'realtime.md'), markdown(result))
+    console.log(`written to ${join(resultsDir, 'realtime.json')}`)
+    const lost = scenarios.reduce((sum, s) => sum + s.deliveriesExpected - s.deliveriesReceived, 0)
+    if (smoke && lost > 0) {
+      console.error(`${lost} deliveries lost`)
+      process.exitCode = 1
+    }
   }
   finally {
-    await sql.end()
-    await devstack('stop')
-    rmSync(config.dataDir, { recursive: true, force: true })
+    if (ownInstance) {
+      await sql.end()
+      await devstack('stop')
+      rmSync(config.dataDir, { recursive: true, force: true })
+    }
+    else {
+      await sql.unsafe(`drop policy "${schema} members read the room" on realtime.messages;
+        delete from auth.users where email like '${schema}-%@bench.example';
+        drop schema ${schema} cascade;`)
+      await sql.end()
+    }
   }
 }
 

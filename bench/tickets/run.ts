@@ -14,14 +14,13 @@ import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import postgres from 'postgres'
 import { dbUrl } from '../../devstack/src/config.ts'
-import { benchInstance } from '../lib/instance.ts'
-import { accessToken, callRpc, machine, runLoad, writeReport, type LoadResult } from '../lib/load.ts'
-import { type Persona, prepareCallers } from '../lib/people.ts'
+import { accessToken, runLoad, type LoadResult } from '../lib/load.ts'
+import { benchInstance, callRpc, explainRpc, machine, prepareCallers, writeReport, type Caller, type Persona } from '../lib/rpc.ts'
 import { searchTerms, seedTickets, type Scale } from './seed.ts'
 
 const { values } = parseArgs({ options: { smoke: { type: 'boolean', default: false }, reseed: { type: 'boolean', default: false }, instance: { type: 'string' } } })
 const smoke = values.smoke
-const { own: ownInstance, config, devstack } = benchInstance({ name: 'bench-tickets', portOffset: 2300, smoke, instance: values.instance })
+const { own, config, devstack } = benchInstance({ name: 'bench-tickets', portOffset: 2300, smoke, instance: values.instance })
 const scale: Scale = smoke
   ? { clients: 3, staff: 2, ticketsPerClient: 4, repliesPerTicket: 3 }
   : { clients: 10_000, staff: 20, ticketsPerClient: 10, repliesPerTicket: 10 }
@@ -30,7 +29,6 @@ const load = smoke
   : { single: { concurrency: 1, requests: 400, maxSeconds: 20 }, concurrent: { concurrency: 50, requests: 3000, maxSeconds: 30 } }
 const resultsFile = smoke ? join(config.dataDir, 'bench-smoke', 'tickets.json') : join(config.root, 'bench', 'results', 'tickets.json')
 
-interface Caller extends Persona { token: string }
 interface Row { id: string, status: string, assignee_id: string | null, client_id: string }
 
 interface Query {
@@ -45,52 +43,11 @@ interface Query {
   statement: RegExp
 }
 
-const call = (query: Query, caller: Caller) => callRpc(config, caller.token, query.rpc, query.args(caller))
-
-interface PlanNode { 'Node Type': string, 'Relation Name'?: string, 'Index Name'?: string, 'Plans'?: PlanNode[], 'Actual Total Time'?: number }
-
-function nodesOf(node: PlanNode): PlanNode[] {
-  return [node, ...(node.Plans ?? []).flatMap(nodesOf)]
-}
-
-/** EXPLAIN ANALYZE of the query inside the RPC, through auto_explain as the caller, after one warm call in the same session. */
-async function explain(query: Query, caller: Caller): Promise<{ query: string, seqScans: string[], indexes: string[], plan: PlanNode }> {
-  const notices: string[] = []
-  const sql = postgres(dbUrl(config, 'supabase_admin'), { max: 1, onnotice: notice => notices.push(String(notice.message)) })
-  try {
-    const args = Object.entries(query.args(caller))
-    const rpc = `select * from public.${query.rpc}(${args.map(([name], index) => `${name} => $${index + 1}`).join(', ')})`
-    const values = args.map(([, value]) => value) as postgres.ParameterOrJSON<never>[]
-    await sql.begin(async (tx) => {
-      await tx`select set_config('request.jwt.claims', ${JSON.stringify({ sub: caller.id, role: 'authenticated', aal: 'aal1', session_id: caller.sessionId })}, true)`
-      await tx`set local role authenticated`
-      await tx.unsafe(rpc, values)
-      await tx`reset role`
-      await tx`load 'auto_explain'`
-      await tx.unsafe(`set local auto_explain.log_min_duration = 0; set local auto_explain.log_analyze = on;
-                       set local auto_explain.log_nested_statements = on; set local auto_explain.log_format = json;
-                       set local auto_explain.log_level = notice; set local client_min_messages = notice`)
-      await tx`set local role authenticated`
-      await tx.unsafe(rpc, values)
-    })
-  }
-  finally {
-    await sql.end()
-  }
-  const plans = notices.filter(message => message.includes('"Plan"')).map(message => JSON.parse(message.slice(message.indexOf('{'))) as { 'Query Text': string, 'Plan': PlanNode })
-  const main = plans.find(entry => query.statement.test(entry['Query Text'].trim()))
-  if (!main) throw new Error(`${query.name}: no plan of its query among ${plans.length} statements`)
-  const nodes = nodesOf(main.Plan)
-  return {
-    query: main['Query Text'].replace(/\s+/g, ' ').trim(),
-    seqScans: [...new Set(nodes.filter(node => node['Node Type'] === 'Seq Scan').map(node => node['Relation Name'] ?? '?'))],
-    indexes: [...new Set(nodes.map(node => node['Index Name']).filter((name): name is string => Boolean(name)))],
-    plan: main.Plan,
-  }
-}
+const call = (query: Query, caller: Caller) => callRpc(config, query.rpc, caller.token, query.args(caller))
+const explain = (query: Query, caller: Caller) => explainRpc(config, query.rpc, query.args(caller), caller, query.statement)
 
 async function main(): Promise<void> {
-  if (ownInstance) {
+  if (own) {
     await devstack(values.reseed ? 'db:reset' : 'db:start')
     await devstack('api:start')
   }

@@ -7,8 +7,9 @@
 //   node bench/web/run.ts [--no-build] [--js-only]
 //
 // Signed-in routes are measured with a made-up session: the API answers only the security state
-// (a staff member with a factor) and the session list (one browser, so /profil loads its user-agent
-// parser as a real visit does), everything else 404 as a Supabase without data would. That is
+// (an admin with a factor, so the admin-only Verwaltung routes load too) and the session list (one
+// browser, so /profil loads its user-agent parser as a real visit does), everything else 404 as a
+// Supabase without data would. That is
 // enough to load each route's code; nothing here talks to a real backend.
 import { execFile, execFileSync } from 'node:child_process'
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
@@ -24,7 +25,9 @@ import { chromiumPath, launchChromium } from '../../tests/e2e/browser.ts'
 const config = loadConfig()
 const resultsDir = join(config.root, 'bench', 'results')
 const publicRoutes = ['/anmelden', '/passwort-vergessen', '/offline']
-const signedInRoutes = ['/', '/nachrichten', '/chat', '/tickets', '/tickets/neu', '/tickets/1001', '/akten', '/dokumente', '/seiten', '/verwaltung', '/profil', '/sicherheit/einrichten']
+const signedInRoutes = ['/', '/nachrichten', '/chat', '/tickets', '/tickets/neu', '/tickets/1001', '/akten', '/dokumente', '/seiten',
+  '/verwaltung', '/verwaltung/mandanten', '/verwaltung/mandanten/neu', '/verwaltung/gruppen', '/verwaltung/konten',
+  '/verwaltung/personal', '/verwaltung/protokoll', '/verwaltung/sicherungen', '/profil', '/sicherheit/einrichten']
 
 interface RouteCost { route: string, scripts: number, jsGzipBytes: number }
 
@@ -41,7 +44,7 @@ async function measureRoute(appUrl: string, route: string, signedIn: boolean): P
     if (signedIn) {
       const apiUrl = config.apiUrl
       const answers: Record<string, unknown> = {
-        '/rpc/my_access_state': { persona: 'staff', factors: { totp: 1, email: false }, has_factor: true, grace_period_ends_at: null, step_up_required: false, enrolment_required: false, access_allowed: true },
+        '/rpc/my_access_state': { persona: 'admin', factors: { totp: 1, email: false }, has_factor: true, grace_period_ends_at: null, step_up_required: false, enrolment_required: false, access_allowed: true },
         '/rpc/my_sessions': [{ id: 'bench', created_at: new Date().toISOString(), refreshed_at: null, user_agent: 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36', ip: '192.0.2.1', current: true }],
       }
       await context.route(`${apiUrl}/**`, (request) => {

@@ -18,6 +18,7 @@ const samples: Record<string, Record<string, unknown>> = {
   appointment_reminder: { display_name: 'Klaus Müller', appointment_id: '6f1f2a0e-3c1b-4c55-9a3e-0d2f7b1a9c01' },
   page_published: { display_name: 'Sabine Krüger' },
   ticket_activity: { number: 1042, kinds: ['status', 'reply'], status: 'pending', for_staff: false, display_name: 'Klaus Müller' },
+  message_activity: { conversation_id: '6f1c2d3e-4a5b-4c6d-8e7f-0a1b2c3d4e5f', chat: false, count: 3, kinds: ['message'], display_name: 'Klaus Müller' },
 }
 
 /** Every template name the migrations queue (enqueue_mail and defer_notification_mail calls, set-based outbox inserts, create_invitation's template argument). */
@@ -118,4 +119,18 @@ Deno.test('page and appointment mails say only that there is something, and link
   assert.match(reminder.text, /^Guten Tag Klaus Müller,\n\nmorgen haben Sie einen Termin mit der Kanzlei\./)
   const english = renderMail(outboxMail('appointment_reminder', 'en', { display_name: 'Anna Schmidt' }), context)
   assert.match(english.text, /View your appointments in the portal:\nhttps:\/\/portal\.example\/termine/)
+})
+
+Deno.test('a message mail says how many messages wait and links to the conversation, never what they say', () => {
+  const de = renderMail(outboxMail('message_activity', 'de', samples.message_activity!), context)
+  assert.equal(de.subject, '3 neue Nachrichten im Mandantenportal – Kanzlei Weber & Partner')
+  assert.match(de.text, /^Guten Tag Klaus Müller,\n\nIn einer Unterhaltung gibt es 3 neue Nachrichten für Sie\./)
+  assert.match(de.text, /Unterhaltung im Portal öffnen:\nhttps:\/\/portal\.example\/nachrichten\/6f1c2d3e-4a5b-4c6d-8e7f-0a1b2c3d4e5f/)
+  assert.match(de.text, /Aus Gründen der Vertraulichkeit steht der Inhalt nicht in dieser E-Mail/)
+  const chat = renderMail(outboxMail('message_activity', 'en', { ...samples.message_activity, chat: true, count: 1 }), context)
+  assert.equal(chat.subject, 'New message in the client portal – Kanzlei Weber & Partner')
+  assert.match(chat.text, /There is a new message in the chat\./)
+  assert.match(chat.text, /Open the chat in the portal:\nhttps:\/\/portal\.example\/chat\n/)
+  assert.throws(() => renderMail(outboxMail('message_activity', 'de', { count: 1 }), context), /data\.conversation_id is missing/)
+  assert.throws(() => renderMail(outboxMail('message_activity', 'de', { conversation_id: '../verwaltung' }), context), /not an id/)
 })

@@ -135,6 +135,13 @@ function ticketNews(kind: string, status: string | undefined, number: string, fo
 
 const ticketKindOrder = ['opened', 'assigned', 'reply', 'note', 'status']
 
+/** Why a notification mail names no content. */
+const contentStaysInThePortal = (say: Phrasing) => say.t(
+  'Was es ist, lesen Sie im Mandantenportal: Aus Gründen der Vertraulichkeit steht der Inhalt nicht in dieser E-Mail.',
+  'Read what it is in the client portal: for confidentiality the content is not part of this e-mail.')
+
+const uuidPattern = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i
+
 const templates: Record<string, Template> = {
   mfa_email_code(mail, say) {
     const { t, firm } = say
@@ -241,12 +248,38 @@ const templates: Record<string, Template> = {
       name: text(mail.data, 'display_name'),
       paragraphs: [
         ...(news.length > 0 ? news : [t(`Im Ticket #${number} gibt es Neuigkeiten.`, `There is news on ticket #${number}.`)]),
-        t('Was es ist, lesen Sie im Mandantenportal: Aus Gründen der Vertraulichkeit steht der Inhalt nicht in dieser E-Mail.',
-          'Read what it is in the client portal: for confidentiality the content is not part of this e-mail.'),
+        contentStaysInThePortal(say),
       ],
       action: { label: t('Ticket im Portal öffnen', 'Open the ticket in the portal'), url: `${context.siteUrl}/tickets/${number}` },
       notes: [t('Sie erhalten diese E-Mail, weil Sie das Ticket gerade nicht im Portal geöffnet hatten.',
         'You receive this e-mail because you did not have the ticket open in the portal at the time.')],
+    }
+  },
+
+  // Messages and chats: how many arrived while the mail waited, never their text, subject or author.
+  message_activity(mail, say, context) {
+    const { t, firm } = say
+    const conversationId = requiredText(mail.data, 'conversation_id', mail.template)
+    if (!uuidPattern.test(conversationId)) throw new Error(`${mail.template}: data.conversation_id is not an id`)
+    const count = typeof mail.data.count === 'number' && mail.data.count > 1 ? Math.floor(mail.data.count) : 1
+    const chat = mail.data.chat === true
+    const messages = count === 1 ? t('eine neue Nachricht', 'a new message') : t(`${count} neue Nachrichten`, `${count} new messages`)
+    return {
+      subject: count === 1
+        ? t(`Neue Nachricht im Mandantenportal – ${firm}`, `New message in the client portal – ${firm}`)
+        : t(`${count} neue Nachrichten im Mandantenportal – ${firm}`, `${count} new messages in the client portal – ${firm}`),
+      name: text(mail.data, 'display_name'),
+      paragraphs: [
+        chat
+          ? t(`Im Chat gibt es ${messages}.`, `There ${count === 1 ? 'is' : 'are'} ${messages} in the chat.`)
+          : t(`In einer Unterhaltung gibt es ${messages} für Sie.`, `There ${count === 1 ? 'is' : 'are'} ${messages} for you in a conversation.`),
+        contentStaysInThePortal(say),
+      ],
+      action: chat
+        ? { label: t('Chat im Portal öffnen', 'Open the chat in the portal'), url: `${context.siteUrl}/chat` }
+        : { label: t('Unterhaltung im Portal öffnen', 'Open the conversation in the portal'), url: `${context.siteUrl}/nachrichten/${conversationId}` },
+      notes: [t('Sie erhalten diese E-Mail, weil Sie die Unterhaltung gerade nicht im Portal geöffnet hatten.',
+        'You receive this e-mail because you did not have the conversation open in the portal at the time.')],
     }
   },
 

@@ -29,5 +29,11 @@ export function useUrlFilters<Key extends string>(keys: readonly Key[]) {
 
   const clear = () => update(Object.fromEntries(keys.map(key => [key, ''])) as Partial<Record<Key, string>>)
 
-  return { filters, update, clear }
+  /** One filter as a v-model for a form control. */
+  const bind = (key: Key) => computed({
+    get: () => filters.value[key],
+    set: (value: string) => void update({ [key]: value } as Partial<Record<Key, string>>),
+  })
+
+  return { filters, update, clear, bind }
 }

@@ -24,6 +24,10 @@ export const knownCodes = new Set([
   'reply_id_conflict', 'note_id_conflict', 'too_many_attachments', 'attachment_not_found', 'attachment_not_uploaded',
   'too_many_pending_uploads', 'document_too_large', 'document_type_not_allowed', 'invalid_file_name', 'invalid_checksum',
   'document_not_found', 'document_object_missing',
+  // administration (Verwaltung); group_name_taken is the app's name for the groups' unique name
+  'last_admin', 'group_name_taken', 'value_too_long', 'invalid_kind', 'invalid_persona',
+  'client_id_required', 'name_required', 'reference_number_required', 'reference_number_taken',
+  'member_not_found', 'staff_not_erasable', 'confirmation_mismatch',
 ])
 
 /** Codes that only tell the user something exists: shown as a wrong-credentials message. */

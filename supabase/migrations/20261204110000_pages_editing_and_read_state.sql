@@ -275,23 +275,6 @@ create trigger page_audiences_record_revision
 -- RPCs
 -- ---------------------------------------------------------------------------------------------
 
-create function private.require_staff()
-returns uuid
-language plpgsql
-stable
-security definer
-set search_path = ''
-as $$
-declare
-  uid uuid := private.require_access();
-begin
-  if not private.user_is_staff(uid) then
-    raise exception using errcode = 'P0001', message = 'forbidden', detail = 'Only staff may do this.';
-  end if;
-  return uid;
-end;
-$$;
-comment on function private.require_staff() is 'require_access() plus: the caller is staff (forbidden otherwise).';
 
 create function public.save_page(
   page_id uuid,
@@ -539,6 +522,7 @@ set search_path = ''
 as $$
 declare
   uid uuid := private.require_access();
+  -- private.contains_pattern's rule, inline: this function runs as the caller, who may not call that helper
   pattern text := '%' || replace(replace(replace(btrim(coalesce(search, '')), '\', '\\'), '%', '\%'), '_', '\_') || '%';
 begin
   if status is not null and status not in ('draft', 'published', 'archived') then
@@ -623,6 +607,9 @@ declare
   preview_session uuid := gen_random_uuid();
 begin
   perform private.require_staff();
+  if not exists (select 1 from public.pages as p where p.id = begin_page_preview.page_id) then
+    raise exception using errcode = 'P0001', message = 'page_not_found';
+  end if;
   if not exists (select 1 from public.client_members as cm where cm.user_id = begin_page_preview.viewer)
      or private.user_is_staff(begin_page_preview.viewer) then
     raise exception using errcode = 'P0001', message = 'preview_user_not_client', detail = 'Preview as a user of a client.';
@@ -647,11 +634,8 @@ declare
   seen jsonb;
   page public.pages;
 begin
-  perform private.require_staff();
-  if not exists (select 1 from public.pages as p where p.id = preview_page_as.page_id) then
-    raise exception using errcode = 'P0001', message = 'page_not_found';
-  end if;
   begin
+    -- begin_page_preview checks the caller (staff), the page and the viewer first
     perform set_config('request.jwt.claims', private.begin_page_preview(preview_page_as.page_id, preview_page_as.user_id)::text, true);
     select * into page from public.pages as p where p.id = preview_page_as.page_id;
     seen := case when page.id is null then jsonb_build_object('visible', false)
@@ -674,11 +658,11 @@ create function public.search_page_audiences(query text default '', max_count in
 returns table (kind text, id uuid, name text, detail text)
 language plpgsql
 stable
-security invoker
+security definer
 set search_path = ''
 as $$
 declare
-  pattern text := '%' || replace(replace(replace(btrim(coalesce(query, '')), '\', '\\'), '%', '\%'), '_', '\_') || '%';
+  pattern text := private.contains_pattern(query);
 begin
   perform private.require_staff();
   return query
@@ -700,4 +684,4 @@ grant execute on function public.save_page(uuid, text, text, boolean, uuid[], uu
   public.set_page_archived(uuid, boolean), public.mark_page_read(uuid), public.list_pages(text, text, boolean, timestamptz, uuid, integer),
   public.get_page(text), public.preview_page_as(uuid, uuid), public.search_page_audiences(text, integer) to authenticated;
 -- The invoker RPCs (list_pages, get_page, …) run their checks as the caller.
-grant execute on function private.require_access(), private.require_staff() to authenticated;
+grant execute on function private.require_access() to authenticated;

@@ -11,7 +11,7 @@ comment on column public.profiles.mail_on_new_pages is 'Mail me when a page is p
 grant update (mail_on_new_pages) on public.profiles to authenticated;
 
 alter table ops.notification_mails drop constraint notification_mails_entity_type_check,
-  add constraint notification_mails_entity_type_check check (entity_type in ('ticket', 'page'));
+  add constraint notification_mails_entity_type_check check (entity_type in ('ticket', 'conversation', 'page'));
 
 create or replace function private.user_can_see_entity(user_id uuid, entity_type text, entity_id uuid)
 returns boolean
@@ -22,6 +22,10 @@ set search_path = ''
 as $$
   select case user_can_see_entity.entity_type
            when 'ticket' then private.user_can_see_ticket(user_can_see_entity.user_id, user_can_see_entity.entity_id)
+           when 'conversation' then
+             exists (select 1 from public.conversation_participants as p
+                      where p.conversation_id = user_can_see_entity.entity_id and p.user_id = user_can_see_entity.user_id)
+             and private.user_can_access_conversation_scope(user_can_see_entity.user_id, user_can_see_entity.entity_id)
            when 'page' then user_can_see_entity.entity_id in (select private.page_ids_for(user_can_see_entity.user_id))
            else false
          end

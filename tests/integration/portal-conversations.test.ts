@@ -1,11 +1,16 @@
-// Conversations as the chat screen uses them: start_conversation, messages over REST, the
-// notifications they leave, and `conversation:<id>` on Realtime, where participants receive new and
-// changed messages from the database and send typing indicators, and nobody else gets in.
+// Conversations as the message and chat screens use them: start_conversation, send_message and
+// list_messages, the notifications they leave, and `conversation:<id>` on Realtime, where
+// participants hear of new and changed messages (by id, never their text: the app then fetches
+// them, RLS-checked at that moment) and send typing indicators, and nobody else gets in.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { randomUUID } from 'node:crypto'
 import {
-  anonymous, call, clientUser, closePortal, joinRefusal, newClient, privateChannel, staffMember, unauthorizedJoin, within,
-  type Client, type PortalUser,
+  anonymous, backdate, call, clientUser, closePortal, guestIn, joinRefusal, newClient, newMatter, privateChannel, refusal, staffMember,
+  unauthorizedJoin, within, type Client, type PortalUser,
 } from '../helpers/portal.ts'
+import { latestMail, mailsTo } from '../helpers/auth.ts'
+import { testEnv } from '../helpers/env.ts'
+import { db } from '../helpers/personas.ts'
 import { Inbox, subscribed, type BroadcastMessage } from '../helpers/realtime.ts'
 
 let staff: PortalUser
@@ -108,15 +113,56 @@ describe('threads', () => {
   })
 })
 
+describe('notification mails', () => {
+  it('tell a participant who did not read how many messages wait, never what they say; reading first cancels it', async () => {
+    const id = await startThread('Kündigung Mietvertrag')
+    for (const body of ['Die Frist endet am 30. Juni.', 'Bitte unterschreiben Sie bis Freitag.']) {
+      await call(participant.client, 'send_message', { conversation_id: id, message_id: randomUUID(), body })
+    }
+    await call(staff.client, 'mark_conversation_read', { conversation_id: id })
+    // What the minute job does once the delay is over, without waiting for it.
+    await db()`select private.send_due_notification_mails(now() + private.notification_mail_delay())`
+    const link = `${testEnv.siteUrl}/nachrichten/${id}`
+    const mail = await latestMail(owner.email, 15_000, candidate => candidate.links.includes(link))
+    expect(mail.subject).toMatch(/^2 neue Nachrichten im Mandantenportal – /)
+    expect(mail.text).toContain('In einer Unterhaltung gibt es 2 neue Nachrichten für Sie.')
+    for (const secret of ['Kündigung', 'Mietvertrag', 'Frist', 'unterschreiben', participant.email]) {
+      expect(`${mail.subject}\n${mail.text}\n${mail.html}`).not.toContain(secret)
+    }
+    expect((await mailsTo(staff.email)).filter(candidate => candidate.links.includes(link))).toEqual([])
+    expect((await mailsTo(bystander.email)).filter(candidate => candidate.links.includes(link))).toEqual([])
+  })
+})
+
 describe('realtime on conversation:<id>', () => {
   it('delivers a new message to a subscribed participant', async () => {
     const id = await startThread('Live')
     const received = new Inbox<BroadcastMessage>()
     await within(subscribed((await privateChannel(participant.client, `conversation:${id}`)).on('broadcast', { event: 'message_created' }, received.push)), 'participant join')
 
-    const message = await post(owner, id, 'Sind Sie online?')
-    const delivered = await within(received.next(item => (item.payload.record as Message).id === message.id), 'message_created')
-    expect(delivered.payload).toMatchObject({ operation: 'INSERT', table: 'messages', record: { conversation_id: id, author_id: owner.id, body: 'Sind Sie online?' } })
+    const messageId = randomUUID()
+    await call(owner.client, 'send_message', { conversation_id: id, message_id: messageId, body: 'Sind Sie online?' })
+    const delivered = await within(received.next(item => item.payload.id === messageId), 'message_created')
+    expect(delivered.payload).toMatchObject({ id: messageId, conversation_id: id, author_id: owner.id, created_at: expect.any(String), event: null })
+    expect(JSON.stringify(delivered.payload)).not.toContain('online')
+    const fetched = await call<Array<{ id: string, body: string }>>(participant.client, 'list_messages', { conversation_id: id, message_ids: [messageId] })
+    expect(fetched.map(row => row.body)).toEqual(['Sind Sie online?'])
+  })
+
+  it('lands a message sent twice under one id once, and tells the others once', async () => {
+    const id = await startThread('Doppelt')
+    const received = new Inbox<BroadcastMessage>()
+    await within(subscribed((await privateChannel(participant.client, `conversation:${id}`)).on('broadcast', { event: 'message_created' }, received.push)), 'participant join')
+    const messageId = randomUUID()
+    const send = () => call(owner.client, 'send_message', { conversation_id: id, message_id: messageId, body: 'Nur einmal' })
+    await Promise.all([send(), send()])
+    await within(received.next(item => item.payload.id === messageId), 'message_created')
+    expect(await bodies(participant, id)).toEqual(['Guten Tag, eine Frage zur Akte.', 'Nur einmal'])
+    // A third send after the broadcast: still nothing new on the topic.
+    await send()
+    const after = await post(owner, id, 'Danach')
+    await within(received.next(item => item.payload.id === after.id), 'the following message')
+    expect(received.items.filter(item => item.payload.id === messageId)).toHaveLength(1)
   })
 
   it('sends a deleted message again without its text', async () => {
@@ -128,7 +174,7 @@ describe('realtime on conversation:<id>', () => {
     const { error } = await owner.client.from('messages').update({ deleted_at: new Date().toISOString() }).eq('id', message.id)
     expect(error).toBeNull()
     const updated = await within(received.next(), 'message_updated')
-    expect(updated.payload).toMatchObject({ operation: 'UPDATE', old_record: null, record: { id: message.id, body: '', deleted_at: expect.any(String) } })
+    expect(updated.payload).toMatchObject({ id: message.id, conversation_id: id, deleted_at: expect.any(String) })
     expect(JSON.stringify(updated.payload)).not.toContain('Versehentlich')
   })
 
@@ -159,5 +205,67 @@ describe('realtime on conversation:<id>', () => {
     const topic = `conversation:${id}`
     expect(await Promise.all([joinRefusal(bystander.client, topic), joinRefusal(outsider.client, topic), joinRefusal(anonymous(), topic)]))
       .toEqual([unauthorizedJoin(topic), unauthorizedJoin(topic), unauthorizedJoin(topic)])
+  })
+
+  // Side by side: each waits for Realtime's 5 s refusal.
+  it.concurrent('tells a guest removed from the matter only that something happened, and refuses it the message at once', async () => {
+    const matter = await newMatter(staff, client, 'Entzug')
+    const guest = await guestIn(owner, matter, 'chat-removed-guest')
+    const id = await call<string>(owner.client, 'start_conversation', {
+      kind: 'thread', subject: 'Gutachten', matter_id: matter.id, participant_ids: [guest.id, staff.id], first_message: 'Willkommen',
+    })
+    const received = new Inbox<BroadcastMessage>()
+    const channel = await within(subscribed((await privateChannel(guest.client, `conversation:${id}`))
+      .on('broadcast', { event: 'message_created' }, received.push)), 'guest join')
+    const { error } = await owner.client.from('matter_members').delete().eq('matter_id', matter.id).eq('user_id', guest.id)
+    expect(error).toBeNull()
+
+    const messageId = randomUUID()
+    await call(staff.client, 'send_message', { conversation_id: id, message_id: messageId, body: 'Nur noch für die Mandantin' })
+    // The open channel lasts until its next token; what arrives there names the message, no more.
+    const heard = await within(received.next(item => item.payload.id === messageId), 'message_created on the old channel')
+    expect(JSON.stringify(heard.payload)).not.toContain('Mandantin')
+    expect(await refusal(guest.client, 'list_messages', { conversation_id: id, message_ids: [messageId] }))
+      .toEqual({ status: 400, code: 'P0001', message: 'conversation_not_found' })
+    await guest.client.removeChannel(channel)
+    expect(await joinRefusal(guest.client, `conversation:${id}`)).toBe(unauthorizedJoin(`conversation:${id}`))
+  })
+
+  // Side by side: each waits for Realtime's 5 s refusal.
+  it.concurrent('refuses the join of a participant past its grace period without a factor', async () => {
+    const lapsed = await clientUser(staff, client, 'chat-lapsed', 'member')
+    const id = await call<string>(owner.client, 'start_conversation', {
+      kind: 'thread', subject: 'Fristablauf', client_id: client.id, participant_ids: [lapsed.id, staff.id], first_message: 'Bitte lesen',
+    })
+    const channel = await within(subscribed(await privateChannel(lapsed.client, `conversation:${id}`)), 'join inside the grace period')
+    await lapsed.client.removeChannel(channel)
+    await backdate(lapsed, 4)
+    expect(await joinRefusal(lapsed.client, `conversation:${id}`)).toBe(unauthorizedJoin(`conversation:${id}`))
+  })
+})
+
+describe('live chat', () => {
+  it('reaches every staff member as it starts, is taken live, and ends', async () => {
+    const admin = await staffMember('chat-admin', { admin: true })
+    // The hours are the firm's: the test opens the chat around the clock for its run.
+    const aroundTheClock = [1, 2, 3, 4, 5, 6, 7].map(weekday => ({ weekday, opens: '00:00', closes: '23:59:59.999999' }))
+    await call(admin.client, 'set_chat_office_hours', { hours: aroundTheClock })
+    const desk = new Inbox<BroadcastMessage>()
+    await within(subscribed((await privateChannel(staff.client, `user:${staff.id}`)).on('broadcast', { event: 'chat_activity' }, desk.push)), 'staff user topic')
+
+    const chatId = await call<string>(owner.client, 'start_or_resume_chat', { client_id: client.id })
+    expect((await within(desk.next(item => item.payload.conversation_id === chatId), 'chat_activity')).payload).toMatchObject({ kind: 'waiting' })
+    expect(await call<string>(owner.client, 'start_or_resume_chat', { client_id: client.id })).toBe(chatId)
+    const chat = new Inbox<BroadcastMessage>()
+    await within(subscribed((await privateChannel(owner.client, `conversation:${chatId}`)).on('broadcast', { event: 'message_created' }, chat.push)), 'client join')
+
+    await call(staff.client, 'take_chat', { conversation_id: chatId })
+    const taken = await within(chat.next(item => item.payload.event === 'chat_taken'), 'chat_taken')
+    expect(taken.payload).toMatchObject({ author_id: staff.id })
+    expect(await refusal(owner.client, 'take_chat', { conversation_id: chatId })).toEqual({ status: 400, code: 'P0001', message: 'forbidden' })
+    await call(owner.client, 'close_chat', { conversation_id: chatId })
+    expect(await refusal(owner.client, 'send_message', { conversation_id: chatId, message_id: randomUUID(), body: 'Noch da?' }))
+      .toEqual({ status: 400, code: 'P0001', message: 'chat_closed' })
+    expect(await call<string>(owner.client, 'start_or_resume_chat', { client_id: client.id })).not.toBe(chatId)
   })
 })

@@ -10,6 +10,7 @@ import MfaStepUp from '~/components/mfa/MfaStepUp.vue'
 import ProfileSessions from '~/components/profile/ProfileSessions.vue'
 import type { Persona, SecurityState } from '~/utils/security'
 import { createFakeSupabase, fakeSession, type FakeSupabase } from './fake-supabase'
+import WithLazyTexts from './WithLazyTexts.vue'
 
 const { supabaseRef } = vi.hoisted(() => ({ supabaseRef: { current: undefined as unknown } }))
 mockNuxtImport('useSupabase', () => () => async () => supabaseRef.current)
@@ -125,7 +126,12 @@ describe('components', () => {
 
   it('invites a client user through the invite function and says why the server refused one', async () => {
     signInAs('staff')
-    const clients = [{ id: '7d4c2a4e-0000-4000-8000-000000000001', name: 'Mustermann GmbH', reference_number: 'M-2026-001' }]
+    // Two clients: with only one (a client's own page) it is chosen already and the button is enabled.
+    const clients = [
+      { id: '7d4c2a4e-0000-4000-8000-000000000001', name: 'Mustermann GmbH', reference_number: 'M-2026-001' },
+      { id: '7d4c2a4e-0000-4000-8000-000000000002', name: 'Beispiel KG', reference_number: 'M-2026-002' },
+    ]
+    await mountSuspended(WithLazyTexts) // the Verwaltung's texts, which its pages bring
     const form = await mountSuspended(AdminInviteForm, { props: { clients, canInviteStaff: false } })
     expect(form.text()).not.toContain('Kanzlei (Mitarbeitende)')
     const submit = form.get('button[type="submit"]')
@@ -152,6 +158,7 @@ describe('components', () => {
     signInAs('staff')
     const person = (id: string, displayName: string, canResetFactors: boolean) => ({ id, displayName, clients: ['Mustermann GmbH'], staff: false, canResetFactors })
     const people = [person('u-1', 'Erika Mandantin', true), person('u-2', 'Otto Ohnefaktor', false), { ...person('u-3', 'Dr. Anna Admin', false), staff: true }]
+    await mountSuspended(WithLazyTexts)
     const list = await mountSuspended(AdminPeopleList, { props: { people } })
     const resetButtons = list.findAll('button').filter(button => button.text() === 'Zweiten Faktor zurücksetzen')
     expect(resetButtons.map(button => button.attributes('aria-label'))).toEqual(['Zweiten Faktor von Erika Mandantin zurücksetzen'])

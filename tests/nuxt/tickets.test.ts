@@ -15,7 +15,7 @@ import {
   buildTimeline, listArguments, parseQueueFilters, statusActions, type QueueFilterKey, type TicketListRow,
 } from '~/utils/tickets'
 import { createFakeSupabase, fakeSession, type FakeSupabase } from './fake-supabase'
-import WithTicketTexts from './WithTicketTexts.vue'
+import WithLazyTexts from './WithLazyTexts.vue'
 
 const { supabaseRef } = vi.hoisted(() => ({ supabaseRef: { current: undefined as unknown } }))
 mockNuxtImport('useSupabase', () => () => async () => supabaseRef.current)
@@ -27,7 +27,7 @@ beforeEach(async () => {
 })
 
 const mount = <P extends Record<string, unknown>>(component: object, props: P) =>
-  mountSuspended(WithTicketTexts, { slots: { default: () => h(component as never, props) } })
+  mountSuspended(WithLazyTexts, { slots: { default: () => h(component as never, props) } })
 
 describe('the queue\'s filters in the URL', () => {
   it('give staff the unsolved tickets by default and clients all of theirs; unknown values fall back instead of failing', () => {
