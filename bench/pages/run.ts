@@ -69,7 +69,9 @@ async function main(): Promise<void> {
           && listed(answer).every(page => page.published && page.archived_at === null && page.audiences.length > 0),
       },
       {
-        name: 'clientPage', what: 'one of the client user\'s pages by slug, with audiences and appointments', rpc: 'get_page', callers: clients,
+        // Only callers with a page to open (a client may have none; its slug would be missing).
+        name: 'clientPage', what: 'one of the client user\'s pages by slug, with audiences and appointments', rpc: 'get_page',
+        callers: clients.filter(caller => caller.visible > 0),
         args: (caller, round) => ({ slug: caller.slugs[round % caller.slugs.length] }),
         check: (answer, caller, round) => (answer as { slug: string }).slug === caller.slugs[round % caller.slugs.length],
       },
