@@ -5,7 +5,13 @@ export function useTypedSearch(target: WritableComputedRef<string>) {
   let pending: ReturnType<typeof setTimeout> | undefined
   watch(typed, (value) => {
     clearTimeout(pending)
-    pending = setTimeout(() => (target.value = value.trim()), 300)
+    if (value.trim() !== target.value) pending = setTimeout(() => (target.value = value.trim()), 300)
   })
+  // The target changed elsewhere (back button, a "clear filters" link): the box shows it.
+  watch(target, (value) => {
+    if (value !== typed.value.trim()) typed.value = value
+  })
+  // A pause still running when the box goes away is dropped, not written into the next page's filter.
+  onScopeDispose(() => clearTimeout(pending))
   return typed
 }

@@ -8,6 +8,7 @@ import { join } from 'node:path'
 import { generateX25519Identity, identityToRecipient } from 'age-encryption'
 import type postgres from 'postgres'
 import { dbUrl, type DevstackConfig } from '../../devstack/src/config.ts'
+import { stopCluster } from '../../devstack/src/db/cluster.ts'
 import { runningApi } from '../../devstack/src/lifecycle.ts'
 import { prepareEmptyInstance, restoreInstance, runRestore } from '../../scripts/restore.ts'
 import type { S3Server } from '../../scripts/s3-server.ts'
@@ -145,4 +146,9 @@ export async function restoreInto(root: string, instance: string, keys: BackupKe
     // no report: the restore failed
   }
   return { code, output, config, report }
+}
+
+/** Stops the cluster restoreInto started, so a drill leaves no server running (its data stays to look at). */
+export function stopRestoredInstance(instance: string, extraOffset: number): void {
+  stopCluster(restoreInstance(instance, extraOffset))
 }

@@ -10,7 +10,7 @@ import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { dbUrl, loadConfig } from '../../devstack/src/config.ts'
 import { type S3Server, startS3Server } from '../../scripts/s3-server.ts'
-import { backupKeys, type BackupKeys, backUp, backupWorkerPid, configureBackups, requestRun, restoreInto, type Restored, unconfigureBackups, waitForRun } from '../helpers/backup.ts'
+import { backupKeys, type BackupKeys, backUp, backupWorkerPid, configureBackups, requestRun, restoreInto, type Restored, stopRestoredInstance, unconfigureBackups, waitForRun } from '../helpers/backup.ts'
 import { restFixture } from '../helpers/fixtures.ts'
 import { call, closePortal, enrolTotp, newClient, newMatter, staffMember, uploadDocument, type UploadedDocument } from '../helpers/portal.ts'
 import { db, serviceClient } from '../helpers/personas.ts'
@@ -58,8 +58,10 @@ function bucketFiles(): string[] {
 
 const objectFile = (key: string) => bucketFiles().find(path => path.includes(key) && path.endsWith('._S3rver_object'))!
 
+const restoreTarget = { instance: 'test-restore', extraOffset: 1500 }
+
 async function restored(at: string): Promise<Restored> {
-  const result = await restoreInto(root, 'test-restore', keys, at, 1500)
+  const result = await restoreInto(root, restoreTarget.instance, keys, at, restoreTarget.extraOffset)
   return result
 }
 
@@ -115,6 +117,7 @@ describe('backup and restore drill', () => {
   afterAll(async () => {
     await unconfigureBackups(sql())
     await server?.stop()
+    stopRestoredInstance(restoreTarget.instance, restoreTarget.extraOffset)
     await closePortal()
   })
 

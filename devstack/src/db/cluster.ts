@@ -94,6 +94,21 @@ function chownToClusterUser(path: string): void {
   chownSync(path, uid, gid)
 }
 
+/**
+ * As root the server runs as `postgres`, which must pass through every parent folder; a checkout under
+ * a private folder (`mktemp -d` makes 0700 ones) would otherwise fail deep inside initdb.
+ */
+function ensureClusterUserReaches(pgDataDir: string): void {
+  if (!isRoot) return
+  const [cmd, args] = asClusterUser('test', ['-w', pgDataDir])
+  if (run(cmd, args).status === 0) return
+  rmSync(pgDataDir, { recursive: true, force: true })
+  throw new ClusterError(
+    `The user postgres cannot reach ${pgDataDir}: one of its parent folders is closed to other users.\n`
+    + 'Open them (chmod o+x on each parent, e.g. a folder made by mktemp -d) or check the project out elsewhere.',
+  )
+}
+
 /** initdb with the Supabase image's bootstrap superuser and our settings. */
 export function createCluster(config: DevstackConfig): void {
   const state = clusterState(config)
@@ -107,6 +122,7 @@ export function createCluster(config: DevstackConfig): void {
   mkdirSync(config.dataDir, { recursive: true })
   mkdirSync(config.pgDataDir, { mode: 0o700 })
   chownToClusterUser(config.pgDataDir)
+  ensureClusterUserReaches(config.pgDataDir)
   const pwFile = join(tmpdir(), `devstack-pw-${process.pid}`)
   writeFileSync(pwFile, `${config.dbPassword}\n`, { mode: 0o644 })
   try {
