@@ -15,7 +15,7 @@ export NUXT_TELEMETRY_DISABLED := 1
 
 DEVSTACK := node devstack/src/cli.ts
 
-.PHONY: help dev preview stop reset status test lint typecheck deps deno-lock node bench-rest bench-realtime bench-chat bench-tickets bench-administration backup-target backup-target-stop restore restore-stop bench-backup bench-documents
+.PHONY: help dev preview stop reset status test lint typecheck deps deno-lock node bench-rest bench-realtime bench-chat bench-tickets bench-pages bench-administration backup-target backup-target-stop restore restore-stop bench-backup bench-documents
 
 help:
 	@echo "make dev    start the portal on the devstack with demo data (idempotent)"
@@ -30,6 +30,7 @@ help:
 	@echo "make bench-realtime  Realtime benchmark on its own instance (writes bench/results/realtime.*)"
 	@echo "make bench-chat      chat delivery through send_message, 1,000 sockets on 500 conversations (bench/results/chat.json)"
 	@echo "make bench-tickets   tickets benchmark, 100,000 tickets on its own instance (writes bench/results/tickets.json)"
+	@echo "make bench-pages     pages benchmark, 50,000 pages on its own instance (writes bench/results/pages.json)"
 	@echo "make bench-administration  client list over 10,000 clients, audit log over 1,000,000 events (bench/results/administration.json)"
 	@echo "make backup-target   local S3 server, age key pair and Vault secrets for trying backups on make dev"
 	@echo "make restore         restore a backup point into the empty instance 'restore' and start it (IDENTITY=, TARGET=, AT=)"
@@ -95,6 +96,11 @@ bench-chat: deps
 # 1,000,000 replies (about 10 minutes), then measured (about 4 minutes); --reseed starts over.
 bench-tickets: deps
 	@node bench/tickets/run.ts
+
+# Its own devstack instance (ports + 2700), seeded once with 10,000 clients, 500 groups and 50,000
+# pages (about a minute), then measured (about 3 minutes); --reseed starts over.
+bench-pages: deps
+	@node bench/pages/run.ts
 
 # Its own devstack instance (ports + 2500), seeded once with 10,000 clients and 1,000,000 audit
 # events through the chain trigger (a few minutes), then measured; --reseed starts over.

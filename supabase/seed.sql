@@ -308,6 +308,50 @@ insert into public.appointments (client_id, matter_id, title, starts_at, ends_at
    'Lindenstraße 12, Baustelle', '00000000-0000-4000-a000-000000000001');
 
 -- ---------------------------------------------------------------------------------------------
+-- Sonderseiten and Termine: a page only Nordlicht sees, a pinned one for Anna Schmidt, an
+-- archived one; the group page gets an online briefing. Klaus Müller has read his project page
+-- and confirmed the site visit; Peter Hansen has not opened his page yet (it stays marked new).
+-- Times are on the Berlin clock. Page history, slugs and notifications come from the triggers.
+-- ---------------------------------------------------------------------------------------------
+
+insert into public.pages (id, title, body, published, pinned, created_by) values
+  ('00000000-0000-4000-d000-000000000004', 'Kündigungsschutzklage Meyer: die nächsten Schritte',
+   E'## Gütetermin\n\nDas Arbeitsgericht Hamburg hat den **Gütetermin** angesetzt. Bitte bringen Sie mit:\n\n'
+   || E'- den Arbeitsvertrag von Herrn Meyer\n- die Abmahnungen\n- die Kündigung mit Zustellnachweis\n\n'
+   || E'Zum Ablauf einer Güteverhandlung: [Informationen des Bundesministeriums der Justiz](https://www.bmj.de/).',
+   true, false, '00000000-0000-4000-a000-000000000001'),
+  ('00000000-0000-4000-d000-000000000005', 'Nachlass Schmidt: Stand der Dinge',
+   E'Liebe Frau Schmidt,\n\nder **Erbscheinsantrag** ist beim Nachlassgericht eingegangen. Sobald der Erbschein vorliegt, '
+   || E'besprechen wir die Auseinandersetzung der Erbengemeinschaft.\n\n> Bitte heben Sie alle Kontoauszüge des Erblassers auf.',
+   true, true, '00000000-0000-4000-a000-000000000002'),
+  ('00000000-0000-4000-d000-000000000006', 'Weihnachtsgrüße 2025',
+   E'Die Kanzlei ist vom 24.12. bis 1.1. geschlossen.', true, false, '00000000-0000-4000-a000-000000000002');
+insert into public.page_audiences (page_id, client_id, group_id) values
+  ('00000000-0000-4000-d000-000000000004', '00000000-0000-4000-b000-000000000003', null),
+  ('00000000-0000-4000-d000-000000000005', '00000000-0000-4000-b000-000000000002', null),
+  ('00000000-0000-4000-d000-000000000006', null, '00000000-0000-4000-b100-000000000001');
+update public.pages set archived_at = now() - interval '11 months', published = false
+ where id = '00000000-0000-4000-d000-000000000006';
+
+insert into public.appointments (id, page_id, client_id, title, description, starts_at, ends_at, location, video_call, created_by) values
+  ('00000000-0000-4000-d100-000000000001', '00000000-0000-4000-d000-000000000004', null, 'Gütetermin Arbeitsgericht Hamburg',
+   'Saal 2.14, bitte 15 Minuten früher da sein.',
+   (date_trunc('day', now() at time zone 'Europe/Berlin') + interval '10 days 9 hours 30 minutes') at time zone 'Europe/Berlin',
+   (date_trunc('day', now() at time zone 'Europe/Berlin') + interval '10 days 10 hours 30 minutes') at time zone 'Europe/Berlin',
+   'Arbeitsgericht Hamburg, Osterbekstraße 96', false, '00000000-0000-4000-a000-000000000001'),
+  ('00000000-0000-4000-d100-000000000002', '00000000-0000-4000-d000-000000000002', null, 'Online-Briefing Lieferkettengesetz',
+   'Eine Stunde mit Fragen und Antworten für Bau und Logistik.',
+   (date_trunc('day', now() at time zone 'Europe/Berlin') + interval '14 days 16 hours') at time zone 'Europe/Berlin',
+   (date_trunc('day', now() at time zone 'Europe/Berlin') + interval '14 days 17 hours') at time zone 'Europe/Berlin',
+   null, true, '00000000-0000-4000-a000-000000000001');
+
+insert into public.appointment_responses (appointment_id, client_id, response, responded_by, responded_at)
+select ap.id, '00000000-0000-4000-b000-000000000001', 'confirmed', '00000000-0000-4000-a000-000000000011', now() - interval '1 day'
+  from public.appointments as ap where ap.title = 'Ortstermin Lindenstraße 12';
+insert into public.page_reads (user_id, page_id, read_at) values
+  ('00000000-0000-4000-a000-000000000011', '00000000-0000-4000-d000-000000000001', now());
+
+-- ---------------------------------------------------------------------------------------------
 -- Administration: contact data and a staff note, so Verwaltung shows a filled client; a download
 -- of the released contract by Jonas Becker and a pending invitation, so the audit log and the
 -- overview have something to show. Audit events come from the portal's own functions (the hash

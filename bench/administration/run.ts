@@ -12,19 +12,14 @@ import { randomUUID } from 'node:crypto'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import postgres from 'postgres'
-import { dbUrl, loadConfig } from '../../devstack/src/config.ts'
+import { dbUrl } from '../../devstack/src/config.ts'
 import { accessToken, runLoad, type LoadResult } from '../lib/load.ts'
-import { callRpc, devstackCommand, explainRpc, machine, prepareCallers, writeReport, type Caller, type Explained } from '../lib/rpc.ts'
+import { benchInstance, callRpc, explainRpc, machine, prepareCallers, writeReport, type Caller, type Explained } from '../lib/rpc.ts'
 import { seedAdministration, surnames, type Scale } from './seed.ts'
 
 const { values } = parseArgs({ options: { smoke: { type: 'boolean', default: false }, reseed: { type: 'boolean', default: false }, instance: { type: 'string' } } })
 const smoke = values.smoke
-// Odd hundreds: other checkouts' instances sit at even ones (offsets in steps of 200, test + 1000).
-const ownInstance = values.instance === undefined && !smoke
-const env = ownInstance
-  ? { ...process.env, DEVSTACK_INSTANCE: 'bench-administration', DEVSTACK_PORT_OFFSET: String(Number(process.env.DEVSTACK_PORT_OFFSET || 0) + 2500) }
-  : { ...process.env, DEVSTACK_INSTANCE: values.instance ?? 'test' }
-const config = loadConfig(env)
+const { own, config, devstack } = benchInstance({ name: 'bench-administration', portOffset: 2500, smoke, instance: values.instance })
 const scale: Scale = smoke ? { clients: 20, people: 5, admins: 2, auditEvents: 300 } : { clients: 10_000, people: 1_000, admins: 5, auditEvents: 1_000_000 }
 const load = smoke
   ? { single: { concurrency: 1, requests: 5, maxSeconds: 10 }, concurrent: { concurrency: 2, requests: 10, maxSeconds: 10 } }
@@ -43,9 +38,9 @@ interface Query {
 }
 
 async function main(): Promise<void> {
-  if (ownInstance) {
-    await devstackCommand(config, env, values.reseed ? 'db:reset' : 'db:start')
-    await devstackCommand(config, env, 'api:start')
+  if (own) {
+    await devstack(values.reseed ? 'db:reset' : 'db:start')
+    await devstack('api:start')
   }
   const admin = postgres(dbUrl(config, 'supabase_admin'), { max: 2, onnotice: () => {} })
   const tag = smoke ? randomUUID().slice(0, 6) : 'full'
@@ -127,7 +122,7 @@ async function main(): Promise<void> {
   }
   finally {
     await admin.end()
-    if (ownInstance) await devstackCommand(config, env, 'stop')
+    if (own) await devstack('stop')
   }
 }
 

@@ -26,6 +26,8 @@ export interface LoadResult {
   p95: number
   p99: number
   max: number
+  /** Up to three distinct reasons of failed requests (the error's first line, or "wrong answer"). */
+  errorSamples: string[]
 }
 
 /**
@@ -35,6 +37,7 @@ export interface LoadResult {
 export async function runLoad(options: { concurrency: number, requests: number, maxSeconds: number }, request: (caller: number) => Promise<boolean>): Promise<LoadResult> {
   const latencies: number[] = []
   let errors = 0
+  const errorSamples = new Set<string>()
   let issued = 0
   const started = performance.now()
   const deadline = started + options.maxSeconds * 1000
@@ -42,9 +45,15 @@ export async function runLoad(options: { concurrency: number, requests: number, 
     while (issued < options.requests && performance.now() < deadline) {
       issued++
       const begin = performance.now()
-      const fine = await request(caller).catch(() => false)
+      const fine = await request(caller).catch((error: unknown) => {
+        if (errorSamples.size < 3) errorSamples.add(String(error instanceof Error ? error.message : error).split('\n')[0]!.slice(0, 300))
+        return false
+      })
       latencies.push(performance.now() - begin)
-      if (!fine) errors++
+      if (!fine) {
+        errors++
+        if (errorSamples.size < 3) errorSamples.add('wrong answer')
+      }
     }
   }
   await Promise.all(Array.from({ length: options.concurrency }, (_, caller) => worker(caller)))
@@ -60,5 +69,6 @@ export async function runLoad(options: { concurrency: number, requests: number, 
     p95: round(percentile(latencies, 95)),
     p99: round(percentile(latencies, 99)),
     max: round(latencies.at(-1) ?? 0),
+    errorSamples: [...errorSamples],
   }
 }

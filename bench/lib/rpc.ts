@@ -5,7 +5,7 @@ import { mkdirSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg } from 'node:os'
 import { dirname } from 'node:path'
 import postgres from 'postgres'
-import { dbUrl, type DevstackConfig } from '../../devstack/src/config.ts'
+import { dbUrl, loadConfig, type DevstackConfig } from '../../devstack/src/config.ts'
 import { runStreaming } from '../../tests/helpers/command.ts'
 
 export interface Persona { id: string, sessionId: string, clientId: string | null }
@@ -14,6 +14,20 @@ export interface Caller extends Persona { token: string }
 export async function devstackCommand(config: DevstackConfig, env: NodeJS.ProcessEnv, command: string): Promise<void> {
   const { code, output } = await runStreaming(process.execPath, [`${config.root}/devstack/src/cli.ts`, command], { env, quiet: true })
   if (code !== 0) throw new Error(`devstack ${command} failed:\n${output}`)
+}
+
+/**
+ * Where a benchmark runs: its own instance at full size (ports + `portOffset`; odd hundreds, since
+ * other checkouts' instances sit at even ones, in steps of 200, test + 1000), or the running
+ * instance it is pointed at (`--smoke --instance test` in make test).
+ */
+export function benchInstance(options: { name: string, portOffset: number, smoke: boolean, instance?: string }) {
+  const own = options.instance === undefined && !options.smoke
+  const env = own
+    ? { ...process.env, DEVSTACK_INSTANCE: options.name, DEVSTACK_PORT_OFFSET: String(Number(process.env.DEVSTACK_PORT_OFFSET || 0) + options.portOffset) }
+    : { ...process.env, DEVSTACK_INSTANCE: options.instance ?? 'test' }
+  const config = loadConfig(env)
+  return { own, config, devstack: (command: string) => devstackCommand(config, env, command) }
 }
 
 export async function callRpc(config: DevstackConfig, rpc: string, token: string, args: Record<string, unknown>): Promise<unknown> {

@@ -13,19 +13,14 @@ import { randomUUID } from 'node:crypto'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import postgres from 'postgres'
-import { dbUrl, loadConfig } from '../../devstack/src/config.ts'
+import { dbUrl } from '../../devstack/src/config.ts'
 import { accessToken, runLoad, type LoadResult } from '../lib/load.ts'
-import { callRpc, devstackCommand, explainRpc, machine, prepareCallers, writeReport, type Caller, type Persona } from '../lib/rpc.ts'
+import { benchInstance, callRpc, explainRpc, machine, prepareCallers, writeReport, type Caller, type Persona } from '../lib/rpc.ts'
 import { searchTerms, seedTickets, type Scale } from './seed.ts'
 
 const { values } = parseArgs({ options: { smoke: { type: 'boolean', default: false }, reseed: { type: 'boolean', default: false }, instance: { type: 'string' } } })
 const smoke = values.smoke
-// Odd hundreds: other checkouts' instances sit at even ones (offsets in steps of 200, test + 1000).
-const ownInstance = values.instance === undefined && !smoke
-const env = ownInstance
-  ? { ...process.env, DEVSTACK_INSTANCE: 'bench-tickets', DEVSTACK_PORT_OFFSET: String(Number(process.env.DEVSTACK_PORT_OFFSET || 0) + 2300) }
-  : { ...process.env, DEVSTACK_INSTANCE: values.instance ?? 'test' }
-const config = loadConfig(env)
+const { own, config, devstack } = benchInstance({ name: 'bench-tickets', portOffset: 2300, smoke, instance: values.instance })
 const scale: Scale = smoke
   ? { clients: 3, staff: 2, ticketsPerClient: 4, repliesPerTicket: 3 }
   : { clients: 10_000, staff: 20, ticketsPerClient: 10, repliesPerTicket: 10 }
@@ -33,8 +28,6 @@ const load = smoke
   ? { single: { concurrency: 1, requests: 5, maxSeconds: 10 }, concurrent: { concurrency: 2, requests: 10, maxSeconds: 10 } }
   : { single: { concurrency: 1, requests: 400, maxSeconds: 20 }, concurrent: { concurrency: 50, requests: 3000, maxSeconds: 30 } }
 const resultsFile = smoke ? join(config.dataDir, 'bench-smoke', 'tickets.json') : join(config.root, 'bench', 'results', 'tickets.json')
-
-const devstack = (command: string) => devstackCommand(config, env, command)
 
 interface Row { id: string, status: string, assignee_id: string | null, client_id: string }
 
@@ -54,7 +47,7 @@ const call = (query: Query, caller: Caller) => callRpc(config, query.rpc, caller
 const explain = (query: Query, caller: Caller) => explainRpc(config, query.rpc, query.args(caller), caller, query.statement)
 
 async function main(): Promise<void> {
-  if (ownInstance) {
+  if (own) {
     await devstack(values.reseed ? 'db:reset' : 'db:start')
     await devstack('api:start')
   }

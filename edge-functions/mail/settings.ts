@@ -1,13 +1,9 @@
 // What the mail function needs from its environment (secrets on Supabase, edge-functions/.env or
 // the devstack locally). SMTP_* use the names of self-hosted Supabase's .env, so the server GoTrue
 // sends through can be reused.
-export type Env = (name: string) => string | undefined
+import { type Env, type PortalSettings, portalSettings, requiredEnv } from '../_shared/portal-settings.ts'
 
-export interface MailSettings {
-  /** The portal's origin, without a trailing slash: links in mails lead here. */
-  siteUrl: string
-  firmName: string
-  timeZone: string
+export interface MailSettings extends PortalSettings {
   from: { name: string, address: string }
 }
 
@@ -20,30 +16,18 @@ export interface SmtpSettings {
   auth?: { user: string, pass: string }
 }
 
-export const defaultFirmName = 'Kanzlei Weber & Partner'
-
-function required(env: Env, ...names: string[]): string {
-  for (const name of names) {
-    const value = env(name)?.trim()
-    if (value) return value
-  }
-  throw new Error(`${names.join(' or ')} is not set`)
-}
-
 export function mailSettings(env: Env): MailSettings {
-  const firmName = env('PORTAL_FIRM_NAME')?.trim() || defaultFirmName
+  const portal = portalSettings(env)
   return {
-    siteUrl: required(env, 'PORTAL_URL', 'SITE_URL').replace(/\/+$/, ''),
-    firmName,
-    timeZone: env('PORTAL_TIME_ZONE')?.trim() || 'Europe/Berlin',
-    from: { name: env('SMTP_SENDER_NAME')?.trim() || firmName, address: required(env, 'SMTP_ADMIN_EMAIL') },
+    ...portal,
+    from: { name: env('SMTP_SENDER_NAME')?.trim() || portal.firmName, address: requiredEnv(env, 'SMTP_ADMIN_EMAIL') },
   }
 }
 
 const loopback = /^(127\.\d+\.\d+\.\d+|::1|localhost)$/
 
 export function smtpSettings(env: Env): SmtpSettings {
-  const host = required(env, 'SMTP_HOST')
+  const host = requiredEnv(env, 'SMTP_HOST')
   const port = Number(env('SMTP_PORT') || 587)
   if (!Number.isInteger(port) || port < 1 || port > 65535) throw new Error(`SMTP_PORT is not a port: ${env('SMTP_PORT')}`)
   const secure = env('SMTP_SECURE') ? env('SMTP_SECURE') === 'true' : port === 465

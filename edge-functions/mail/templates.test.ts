@@ -15,16 +15,19 @@ const samples: Record<string, Record<string, unknown>> = {
   matter_invitation: { matter_title: 'Bauvorhaben <Nord>', inviter_name: 'Klaus Müller', expires_at: '2026-12-04T10:00:00Z', secret: { token: 't0k3n' } },
   staff_invitation: { inviter_name: 'Dr. Katharina Weber', role: 'admin', expires_at: '2026-12-04T10:00:00Z', secret: { token: 't0k3n' } },
   second_factor_reset: { display_name: 'Peter Hansen', reset_by_name: 'Mira Schulz' },
+  appointment_reminder: { display_name: 'Klaus Müller', appointment_id: '6f1f2a0e-3c1b-4c55-9a3e-0d2f7b1a9c01' },
+  page_published: { display_name: 'Sabine Krüger' },
   ticket_activity: { number: 1042, kinds: ['status', 'reply'], status: 'pending', for_staff: false, display_name: 'Klaus Müller' },
   message_activity: { conversation_id: '6f1c2d3e-4a5b-4c6d-8e7f-0a1b2c3d4e5f', chat: false, count: 3, kinds: ['message'], display_name: 'Klaus Müller' },
 }
 
-/** Every template name the migrations queue (enqueue_mail and defer_notification_mail calls, create_invitation's template argument). */
+/** Every template name the migrations queue (enqueue_mail and defer_notification_mail calls, set-based outbox inserts, create_invitation's template argument). */
 function templateNamesInMigrations(): string[] {
   const names = new Set<string>()
   for (const entry of Deno.readDirSync(new URL('../../supabase/migrations/', import.meta.url))) {
     const sql = Deno.readTextFileSync(new URL(`../../supabase/migrations/${entry.name}`, import.meta.url))
     for (const match of sql.matchAll(/(?:enqueue_mail|defer_notification_mail)\('([a-z_]+)'/g)) names.add(match[1]!)
+    for (const match of sql.matchAll(/insert into ops\.mail_outbox \([^)]*\)\s+select '([a-z_]+)'/g)) names.add(match[1]!)
     for (const match of sql.matchAll(/'([a-z_]+_invitation)'/g)) names.add(match[1]!)
   }
   return [...names].sort()
@@ -104,6 +107,18 @@ Deno.test('a ticket mail says that something happened and links to the ticket, n
   assert.equal(staff.subject, 'News on ticket #7 – Kanzlei Weber & Partner')
   assert.match(staff.text, /Ticket #7 has been assigned to you\.\n\nThere is a new internal note on ticket #7\.\n\nTicket #7 is waiting for the client\./)
   assert.throws(() => renderMail(outboxMail('ticket_activity', 'de', { kinds: ['reply'] }), context), /data\.number is missing/)
+})
+
+Deno.test('page and appointment mails say only that there is something, and link to the list', () => {
+  const page = renderMail(outboxMail('page_published', 'de', samples.page_published!), context)
+  assert.equal(page.subject, 'Neue Seite für Sie im Mandantenportal – Kanzlei Weber & Partner')
+  assert.match(page.text, /^Guten Tag Sabine Krüger,\n\ndie Kanzlei hat im Mandantenportal eine Seite für Sie veröffentlicht\./)
+  assert.match(page.text, /Seiten im Portal ansehen:\nhttps:\/\/portal\.example\/seiten\n/)
+  const reminder = renderMail(outboxMail('appointment_reminder', 'de', samples.appointment_reminder!), context)
+  assert.equal(reminder.subject, 'Erinnerung an Ihren Termin morgen – Kanzlei Weber & Partner')
+  assert.match(reminder.text, /^Guten Tag Klaus Müller,\n\nmorgen haben Sie einen Termin mit der Kanzlei\./)
+  const english = renderMail(outboxMail('appointment_reminder', 'en', { display_name: 'Anna Schmidt' }), context)
+  assert.match(english.text, /View your appointments in the portal:\nhttps:\/\/portal\.example\/termine/)
 })
 
 Deno.test('a message mail says how many messages wait and links to the conversation, never what they say', () => {

@@ -202,6 +202,39 @@ const templates: Record<string, Template> = {
     ])
   },
 
+  // Pages and appointments (supabase/migrations/20261204*): that there is something, and where to
+  // look; no title, time or place, and no page slug in a link (it spells the title).
+  page_published(mail, say, context) {
+    const { t } = say
+    return {
+      subject: t(`Neue Seite für Sie im Mandantenportal – ${say.firm}`, `A new page for you in the client portal – ${say.firm}`),
+      name: text(mail.data, 'display_name'),
+      paragraphs: [
+        t('die Kanzlei hat im Mandantenportal eine Seite für Sie veröffentlicht.', 'the firm has published a page for you in the client portal.'),
+        t('Was darauf steht, lesen Sie im Portal: Aus Gründen der Vertraulichkeit steht der Inhalt nicht in dieser E-Mail.',
+          'Read what it says in the portal: for confidentiality the content is not part of this e-mail.'),
+      ],
+      action: { label: t('Seiten im Portal ansehen', 'View the pages in the portal'), url: `${context.siteUrl}/seiten` },
+      notes: [t('Diese E-Mails können Sie im Portal unter „Seiten“ abbestellen; neue Seiten sind dort weiterhin markiert.',
+        'You can turn these e-mails off in the portal under "Pages"; new pages stay marked there.')],
+    }
+  },
+
+  appointment_reminder(mail, say, context) {
+    const { t } = say
+    return {
+      subject: t(`Erinnerung an Ihren Termin morgen – ${say.firm}`, `Reminder of your appointment tomorrow – ${say.firm}`),
+      name: text(mail.data, 'display_name'),
+      paragraphs: [
+        t('morgen haben Sie einen Termin mit der Kanzlei.', 'you have an appointment with the firm tomorrow.'),
+        t('Uhrzeit, Ort und Einzelheiten sehen Sie im Mandantenportal: Aus Gründen der Vertraulichkeit stehen sie nicht in dieser E-Mail.',
+          'See the time, place and details in the client portal: for confidentiality they are not part of this e-mail.'),
+      ],
+      action: { label: t('Termine im Portal ansehen', 'View your appointments in the portal'), url: `${context.siteUrl}/termine` },
+      notes: [t('Passt Ihnen der Termin nicht mehr? Bitten Sie im Portal um einen anderen.', 'Does the time no longer suit you? Ask for another one in the portal.')],
+    }
+  },
+
   ticket_activity(mail, say, context) {
     const { t, firm } = say
     const number = String(mail.data.number ?? '')

@@ -7,7 +7,7 @@ select tests.create_portal_world();
 create temporary view waiting as
   select u.name as recipient, n.entity_id, n.template, n.data, n.due_at
     from ops.notification_mails as n join tests.fixtures as u on u.id = n.user_id
-   where n.entity_type = 'ticket';
+   where n.entity_type = 'ticket';  -- the world's pages and conversations defer mails too
 
 select tests.act_as('staff');
 update public.tickets set assignee_id = tests.fixture('staff') where id = tests.fixture('ticket_a');

@@ -28,7 +28,10 @@ select set_eq(
         'close_chat', 'list_open_chats',
         'list_matters', 'matter_overview', 'create_matter', 'update_matter', 'add_matter_staff', 'remove_matter_member',
         'list_documents', 'document_folders', 'document_versions', 'document_downloads', 'release_documents',
-        'restore_document', 'file_documents', 'mark_document_seen'],
+        'restore_document', 'file_documents', 'mark_document_seen',
+        'save_page', 'set_page_published', 'set_page_archived', 'mark_page_read', 'list_pages', 'get_page',
+        'preview_page_as', 'search_page_audiences', 'respond_to_appointment', 'upcoming_appointments',
+        'create_calendar_feed', 'revoke_calendar_feed', 'my_calendar_feed', 'appointment_calendar_entry'],
   'authenticated can execute exactly the portal RPCs in public');
 
 select ok(
