@@ -1,5 +1,6 @@
 // The steps the journeys share, done the way a person does them: fields and buttons found by
 // their German labels and roles (the browser runs in de-DE), mails read from the devstack inbox.
+import { readFile } from 'node:fs/promises'
 import type { Page } from 'playwright-core'
 import { latestMail, type InboxMessage } from '../helpers/auth.ts'
 import { testEnv } from '../helpers/env.ts'
@@ -82,10 +83,36 @@ export async function browserAccessToken(page: Page): Promise<string> {
   return token
 }
 
+/** PostgREST as the browser's session would call it, without the app: GET a path, or POST `body` (an RPC). */
+export async function rest(path: string, token: string, body?: unknown): Promise<{ status: number, body: unknown }> {
+  const response = await fetch(`${testEnv.supabaseUrl}/rest/v1/${path}`, {
+    method: body === undefined ? 'GET' : 'POST',
+    headers: { 'apikey': testEnv.anonKey, 'Authorization': `Bearer ${token}`, 'Content-Type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  })
+  return { status: response.status, body: await response.json() }
+}
+
 /** Signs in and confirms the session with the authenticator app's next code, up to the overview. */
 export async function signInWithAppCode(page: Page, email: string, password: string, app: { nextCode: () => string }): Promise<void> {
   await signIn(page, email, password)
   await stepUpPage(page)
   await enterCode(page, app.nextCode(), 'Code aus Ihrer Authenticator-App', 'Bestätigen')
   await overview(page)
+}
+
+/** A PDF of exactly `megabytes` MiB that passes the content check (a PDF's header and end, filler between). */
+export function pdfOf(megabytes: number): Buffer {
+  const head = Buffer.from('%PDF-1.7\n% Gutachten zum Bauzustand\n')
+  const tail = Buffer.from('\n%%EOF\n')
+  const body = Buffer.alloc(megabytes * 1024 * 1024 - head.byteLength - tail.byteLength, '0 0 0 RG\n')
+  return Buffer.concat([head, body, tail])
+}
+
+/** Downloads a listed document with its row's button: the saved file's name and bytes. */
+export async function downloadDocument(page: Page, name: string): Promise<{ fileName: string, bytes: Buffer }> {
+  const download = page.waitForEvent('download')
+  await page.getByRole('button', { name: `„${name}“ herunterladen` }).click()
+  const saved = await download
+  return { fileName: saved.suggestedFilename(), bytes: await readFile((await saved.path())!) }
 }
