@@ -5,12 +5,12 @@
 // live (matter_access_ended on its topic) and the API refuses it from then on.
 import { randomUUID } from 'node:crypto'
 import { afterAll, expect, it } from 'vitest'
-import { latestMail, strongPassword } from '../helpers/auth.ts'
+import { latestMail } from '../helpers/auth.ts'
 import { uniqueEmail } from '../helpers/personas.ts'
-import { Authenticator, call, clientUser, closePortal, newClient, staffMember, type PortalUser } from '../helpers/portal.ts'
+import { call, clientUser, closePortal, newClient, staffMember, type PortalUser } from '../helpers/portal.ts'
 import { accessibilityViolations } from './accessibility.ts'
 import { startJourney } from './browser.ts'
-import { browserAccessToken, enterCode, overview, portalLink, rest, setUpPage, shownTotpSecret, signIn } from './steps.ts'
+import { browserAccessToken, newAccountFromInvitation, overview, portalLink, rest, signIn } from './steps.ts'
 
 afterAll(closePortal)
 
@@ -52,19 +52,8 @@ it('a client invites a guest who sees exactly that matter and loses it live when
     const link = portalLink(mail)
     expect(new URL(link).pathname).toBe('/passwort-setzen')
 
-    await guest.goto(link)
-    await guest.getByRole('heading', { level: 1, name: 'Willkommen im Mandantenportal' }).waitFor()
-    await guest.getByRole('button', { name: 'Weiter' }).click()
-    const password = strongPassword()
-    await guest.getByLabel('Neues Passwort', { exact: true }).fill(password)
-    await guest.getByLabel('Neues Passwort wiederholen').fill(password)
-    await guest.getByRole('button', { name: 'Passwort speichern' }).click()
-    await setUpPage(guest)
-    await guest.getByRole('button', { name: 'QR-Code anzeigen' }).click()
-    const app = new Authenticator('guest-browser', await shownTotpSecret(guest))
-    await guestJourney.screenshot('second-factor-set-up')
-    await enterCode(guest, app.nextCode(), 'Sechsstelliger Code', 'Code prüfen und aktivieren')
-    await overview(guest)
+    await newAccountFromInvitation(guest, link)
+    await guestJourney.screenshot('signed-in-with-second-factor')
 
     // Exactly that matter: in the list, on its page; the other one is not found.
     await guest.goto(new URL('/akten', guest.url()).href)

@@ -2,7 +2,8 @@
 // their German labels and roles (the browser runs in de-DE), mails read from the devstack inbox.
 import { readFile } from 'node:fs/promises'
 import type { Page } from 'playwright-core'
-import { latestMail, type InboxMessage } from '../helpers/auth.ts'
+import { latestMail, strongPassword, type InboxMessage } from '../helpers/auth.ts'
+import { Authenticator } from '../helpers/portal.ts'
 import { testEnv } from '../helpers/env.ts'
 import { appUrl } from './browser.ts'
 
@@ -115,4 +116,21 @@ export async function downloadDocument(page: Page, name: string): Promise<{ file
   await page.getByRole('button', { name: `„${name}“ herunterladen` }).click()
   const saved = await download
   return { fileName: saved.suggestedFilename(), bytes: await readFile((await saved.path())!) }
+}
+
+/** An invitee's first visit from the mail's link: a new password, an authenticator app, up to the overview. */
+export async function newAccountFromInvitation(page: Page, link: string): Promise<{ password: string, app: Authenticator }> {
+  await page.goto(link)
+  await page.getByRole('heading', { level: 1, name: 'Willkommen im Mandantenportal' }).waitFor()
+  await page.getByRole('button', { name: 'Weiter' }).click()
+  const password = strongPassword()
+  await page.getByLabel('Neues Passwort', { exact: true }).fill(password)
+  await page.getByLabel('Neues Passwort wiederholen').fill(password)
+  await page.getByRole('button', { name: 'Passwort speichern' }).click()
+  await setUpPage(page)
+  await page.getByRole('button', { name: 'QR-Code anzeigen' }).click()
+  const app = new Authenticator('browser', await shownTotpSecret(page))
+  await enterCode(page, app.nextCode(), 'Sechsstelliger Code', 'Code prüfen und aktivieren')
+  await overview(page)
+  return { password, app }
 }
