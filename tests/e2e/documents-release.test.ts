@@ -2,22 +2,14 @@
 // (resumable, in 6 MiB parts); the client's open page does not show it, and the API refuses the
 // client its download; staff release it with a note; the client's page shows it without a reload,
 // the client previews it and downloads it: bytes and SHA-256 equal what staff uploaded.
-import { readFile } from 'node:fs/promises'
 import { afterAll, expect, it } from 'vitest'
 import { db } from '../helpers/personas.ts'
 import { clientUser, closePortal, newClient, newMatter, refusal, sha256, staffMember } from '../helpers/portal.ts'
 import { accessibilityViolations } from './accessibility.ts'
 import { startJourney } from './browser.ts'
-import { overview, signIn } from './steps.ts'
+import { downloadDocument, overview, pdfOf, signIn } from './steps.ts'
 
 afterAll(closePortal)
-
-function pdfOf(megabytes: number): Buffer {
-  const head = Buffer.from('%PDF-1.7\n% Gutachten zum Bauzustand\n')
-  const tail = Buffer.from('\n%%EOF\n')
-  const body = Buffer.alloc(megabytes * 1024 * 1024 - head.byteLength - tail.byteLength, '0 0 0 RG\n')
-  return Buffer.concat([head, body, tail])
-}
 
 it('staff upload a 30 MB PDF, release it, and the client previews and downloads exactly those bytes', async () => {
   const staff = await staffMember('e2e-docs-staff')
@@ -79,11 +71,8 @@ it('staff upload a 30 MB PDF, release it, and the client previews and downloads 
     await page.keyboard.press('Escape')
     await preview.waitFor({ state: 'detached' })
 
-    const download = page.waitForEvent('download')
-    await page.getByRole('button', { name: `„${pdf.name}“ herunterladen` }).click()
-    const saved = await download
-    expect(saved.suggestedFilename()).toBe(pdf.name)
-    const bytes = await readFile((await saved.path())!)
+    const { fileName, bytes } = await downloadDocument(page, pdf.name)
+    expect(fileName).toBe(pdf.name)
     expect(bytes.byteLength).toBe(pdf.buffer.byteLength)
     expect(sha256(bytes)).toBe(sha256(pdf.buffer))
 
