@@ -68,7 +68,7 @@ const draftKey = (conversationId: string) => `portal.message-draft.${conversatio
 export function readDraft(conversationId: string): Draft {
   try {
     const stored = JSON.parse(localStorage.getItem(draftKey(conversationId)) ?? 'null') as Draft | null
-    if (stored && typeof stored.body === 'string' && typeof stored.id === 'string') return { quotedId: null, ...stored }
+    if (stored && typeof stored.body === 'string' && typeof stored.id === 'string') return { body: stored.body, id: stored.id, quotedId: stored.quotedId ?? null }
   }
   catch {
     // an unreadable draft is no draft
