@@ -64,10 +64,11 @@ export interface Draft { body: string, id: string, quotedId: string | null }
 
 const draftKey = (conversationId: string) => `portal.message-draft.${conversationId}`
 
-/** The reply being written in a thread; kept in localStorage until it is sent. */
+/** The reply being written in a thread, kept until it is sent. In sessionStorage, not localStorage: the
+ * app promises to keep nothing confidential on the device, and a sign-out clears sessionStorage. */
 export function readDraft(conversationId: string): Draft {
   try {
-    const stored = JSON.parse(localStorage.getItem(draftKey(conversationId)) ?? 'null') as Draft | null
+    const stored = JSON.parse(sessionStorage.getItem(draftKey(conversationId)) ?? 'null') as Draft | null
     if (stored && typeof stored.body === 'string' && typeof stored.id === 'string') return { body: stored.body, id: stored.id, quotedId: stored.quotedId ?? null }
   }
   catch {
@@ -77,6 +78,6 @@ export function readDraft(conversationId: string): Draft {
 }
 
 export function writeDraft(conversationId: string, draft: Draft) {
-  if (draft.body || draft.quotedId) localStorage.setItem(draftKey(conversationId), JSON.stringify(draft))
-  else localStorage.removeItem(draftKey(conversationId))
+  if (draft.body || draft.quotedId) sessionStorage.setItem(draftKey(conversationId), JSON.stringify(draft))
+  else sessionStorage.removeItem(draftKey(conversationId))
 }

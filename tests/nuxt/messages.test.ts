@@ -31,7 +31,7 @@ beforeEach(async () => {
   await useNuxtApp().$i18n.setLocale('de')
   supabase = createFakeSupabase()
   supabaseRef.current = supabase
-  localStorage.clear()
+  sessionStorage.clear()
 })
 
 describe('message rules', () => {
@@ -86,18 +86,18 @@ describe('components', () => {
     await box.get('textarea').setValue('Hier meine Antwort')
     await box.get('form').trigger('submit')
     await vi.waitFor(() => expect(box.text()).toContain('Der Text ist zu lang'))
-    expect(JSON.parse(localStorage.getItem('portal.message-draft.c1')!)).toMatchObject({ body: 'Hier meine Antwort', quotedId: 'q1' })
+    expect(JSON.parse(sessionStorage.getItem('portal.message-draft.c1')!)).toMatchObject({ body: 'Hier meine Antwort', quotedId: 'q1' })
 
     await box.get('form').trigger('submit')
     await flushPromises()
     expect(send).toHaveBeenCalledTimes(2)
     expect(send.mock.calls[0]!.slice(0, 3)).toEqual(['Hier meine Antwort', send.mock.calls[1]![1], 'q1'])
     expect((box.get('textarea').element as HTMLTextAreaElement).value).toBe('')
-    expect(localStorage.getItem('portal.message-draft.c1')).toBeNull()
+    expect(sessionStorage.getItem('portal.message-draft.c1')).toBeNull()
   })
 
   it('bring back a thread\'s draft after a reload, and only that thread\'s', async () => {
-    localStorage.setItem('portal.message-draft.c2', JSON.stringify({ body: 'Noch nicht fertig', id: 'fixed-id', quotedId: null }))
+    sessionStorage.setItem('portal.message-draft.c2', JSON.stringify({ body: 'Noch nicht fertig', id: 'fixed-id', quotedId: null }))
     const send = vi.fn().mockResolvedValue(null)
     const same = await mount(MessageReplyBox, { conversationId: 'c2', quoted: null, send })
     expect((same.get('textarea').element as HTMLTextAreaElement).value).toBe('Noch nicht fertig')
