@@ -1,4 +1,4 @@
-// One thread as /nachrichten/<id> shows it: the conversation, its newest messages (older ones on
+// One thread (/nachrichten/<id>) or live chat (/chat/<id>) as its page shows it: the conversation, its newest messages (older ones on
 // request) with quotes, read ticks and files, and live through `conversation:<id>`. The topic
 // carries only where to look; every event and every (re)join re-reads from list_messages, so the
 // database's order and its access check win (a removed participant learns nothing new). While the
@@ -9,6 +9,8 @@ import { mergeMessages, type MessageRow } from '~/utils/messages'
 export interface ConversationDetail {
   id: string
   subject: string | null
+  chat_status: 'waiting' | 'active' | 'closed' | null
+  assigned_to: string | null
   client: { name: string } | null
   matter: { title: string, reference: string | null } | null
 }
@@ -18,7 +20,7 @@ export type Outcome = string | null
 
 const pageSize = 50
 
-export function useConversation(conversationId: MaybeRefOrGetter<string>) {
+export function useConversation(conversationId: MaybeRefOrGetter<string>, kind: 'thread' | 'chat' = 'thread') {
   const supabase = useSupabase()
   const sessionStore = useSessionStore()
   const myId = computed(() => sessionStore.user?.id ?? null)
@@ -41,7 +43,7 @@ export function useConversation(conversationId: MaybeRefOrGetter<string>) {
     const mine = ++generation
     const client = await supabase()
     const [found, people] = await Promise.all([
-      client.from('conversations').select('id, subject, client:clients(name), matter:matters(title, reference)').eq('id', id.value).eq('kind', 'thread').maybeSingle(),
+      client.from('conversations').select('id, subject, chat_status, assigned_to, client:clients(name), matter:matters(title, reference)').eq('id', id.value).eq('kind', kind).maybeSingle(),
       client.from('conversation_participants').select('user_id, profiles(display_name)').eq('conversation_id', id.value),
     ])
     if (mine !== generation) return
@@ -129,6 +131,8 @@ export function useConversation(conversationId: MaybeRefOrGetter<string>) {
     onMessage: ({ event, payload }) => {
       if (event === 'message_created' || event === 'message_updated') {
         void refetch([payload.id as string]).then(() => event === 'message_created' && payload.author_id !== myId.value && markReadSoon(), () => {})
+        // A chat's "taken" and "closed" are messages too: its status changed with them.
+        if (payload.event) void load()
       }
       else if (event === 'read') void refetch(messages.value.slice(-pageSize).map(message => message.id)).catch(() => {})
     },

@@ -38,7 +38,7 @@ export const knownCodes = new Set([
   'note_too_long', 'undo_expired', 'version_conflict',
   // messages (/nachrichten)
   'conversation_not_found', 'edit_window_passed', 'quoted_message_not_found', 'message_id_conflict',
-  'participant_not_allowed', 'quote_unchangeable',
+  'participant_not_allowed', 'quote_unchangeable', 'chat_closed', 'outside_office_hours', 'chat_not_found', 'message_not_editable',
 ])
 
 /** Codes that only tell the user something exists: shown as a wrong-credentials message. */
