@@ -6,16 +6,28 @@ import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { mockNuxtImport, mountSuspended } from '@nuxt/test-utils/runtime'
 import { flushPromises } from '@vue/test-utils'
 import { h } from 'vue'
+import ChatDesk from '~/components/messages/ChatDesk.vue'
+import ChatStart from '~/components/messages/ChatStart.vue'
 import ConversationList from '~/components/messages/ConversationList.vue'
 import MessageReplyBox from '~/components/messages/MessageReplyBox.vue'
 import MessageThread from '~/components/messages/MessageThread.vue'
 import NewThreadForm from '~/components/messages/NewThreadForm.vue'
 import { canEdit, editWindowMs, mergeMessages, tickOf, type ConversationRow, type MessageRow } from '~/utils/messages'
-import { createFakeSupabase, type FakeSupabase } from './fake-supabase'
+import { createFakeSupabase, fakeSession, type FakeSupabase } from './fake-supabase'
 import WithLazyTexts from './WithLazyTexts.vue'
 
-const { supabaseRef } = vi.hoisted(() => ({ supabaseRef: { current: undefined as unknown } }))
+const { supabaseRef, topics } = vi.hoisted(() => ({
+  supabaseRef: { current: undefined as unknown },
+  // Realtime itself is proven in realtime-topic.test.ts and the integration tests; here the
+  // listeners are kept so a test can deliver a broadcast.
+  topics: new Map<string, { onMessage: (message: { event: string, payload: Record<string, unknown> }) => void }>(),
+}))
 mockNuxtImport('useSupabase', () => () => async () => supabaseRef.current)
+mockNuxtImport('useRealtimeTopic', () => (topic: () => string | null, listener: { onMessage: () => void }) => {
+  const name = topic()
+  if (name) topics.set(name, listener)
+  return { state: { value: 'live' } }
+})
 
 const me = 'user-1'
 const message = (overrides: Partial<MessageRow>): MessageRow => ({
@@ -166,5 +178,44 @@ describe('components', () => {
       kind: 'thread', subject: 'Frage zum Nachlass', client_id: null, matter_id: 'matter-1', participant_ids: ['staff-1'], first_message: 'Guten Tag, eine Frage.',
     })
     expect(form.emitted('started')).toEqual([['thread-1']])
+  })
+})
+
+describe('live chat', () => {
+  it('tells a client when the firm answers and says why a start outside the hours is refused', async () => {
+    supabase.rpcAnswers.set('chat_availability', { data: { open: false, next_opening: '2026-12-07T08:00:00Z', hours: [{ weekday: 1, opens: '09:00', closes: '17:00' }] } })
+    supabase.rpcAnswers.set('start_or_resume_chat', { error: { code: 'P0001', message: 'outside_office_hours' } })
+    const start = await mount(ChatStart, {})
+    await flushPromises()
+    expect(start.text()).toContain('Der Chat ist gerade nicht besetzt.')
+    expect(start.text()).toContain('Montag: 09:00–17:00')
+    await start.get('button').trigger('click')
+    await flushPromises()
+    expect(supabase.rpc).toHaveBeenCalledWith('start_or_resume_chat', { client_id: null })
+    expect(start.text()).toContain('Bitte schreiben Sie uns eine Nachricht.')
+  })
+
+  it('give staff the waiting and the active chats, with "take" on those not theirs', async () => {
+    useSessionStore().session = fakeSession({ id: 'staff-1' })
+    supabase.rpcAnswers.set('list_open_chats', { data: [
+      { id: 'c1', client_name: 'Müller Bau GmbH', started_by_name: 'Klaus Müller', chat_status: 'waiting', assigned_to: null, assigned_name: null, waiting_since: new Date().toISOString(), unread_count: 1 },
+      { id: 'c2', client_name: 'Schmidt KG', started_by_name: 'Eva Schmidt', chat_status: 'active', assigned_to: 'staff-1', assigned_name: 'Jonas Becker', waiting_since: null, unread_count: 0 },
+    ] })
+    supabase.rpcAnswers.set('take_chat', { data: 'c1' })
+    const desk = await mount(ChatDesk, {})
+    await flushPromises()
+    const [waiting, active] = desk.findAll('section')
+    expect(waiting!.text()).toContain('Wartend (1)')
+    expect(waiting!.text()).toContain('Müller Bau GmbH · Klaus Müller')
+    expect(active!.text()).toContain('bei Jonas Becker')
+    expect(active!.get('a').attributes('href')).toBe('/chat/c2')
+    await waiting!.get('button').trigger('click')
+    await flushPromises()
+    expect(supabase.rpc).toHaveBeenCalledWith('take_chat', { conversation_id: 'c1' })
+
+    const reads = () => supabase.rpc.mock.calls.filter(([name]) => name === 'list_open_chats').length
+    const before = reads()
+    topics.get('user:staff-1')!.onMessage({ event: 'chat_activity', payload: { conversation_id: 'c3', kind: 'waiting' } })
+    await vi.waitFor(() => expect(reads()).toBe(before + 1))
   })
 })
