@@ -15,7 +15,7 @@ export NUXT_TELEMETRY_DISABLED := 1
 
 DEVSTACK := node devstack/src/cli.ts
 
-.PHONY: help dev preview stop reset status test lint typecheck deps deno-lock node bench-rest bench-realtime bench-tickets bench-pages bench-administration backup-target backup-target-stop restore restore-stop bench-backup
+.PHONY: help dev preview stop reset status test lint typecheck deps deno-lock node bench-rest bench-realtime bench-chat bench-tickets bench-pages bench-administration backup-target backup-target-stop restore restore-stop bench-backup bench-documents
 
 help:
 	@echo "make dev    start the portal on the devstack with demo data (idempotent)"
@@ -28,12 +28,14 @@ help:
 	@echo "make deno-lock  update edge-functions/deno.lock after changing an edge function's import"
 	@echo "make bench-rest      REST benchmark against the dev instance (writes bench/results/rest.*)"
 	@echo "make bench-realtime  Realtime benchmark on its own instance (writes bench/results/realtime.*)"
+	@echo "make bench-chat      chat delivery through send_message, 1,000 sockets on 500 conversations (bench/results/chat.json)"
 	@echo "make bench-tickets   tickets benchmark, 100,000 tickets on its own instance (writes bench/results/tickets.json)"
 	@echo "make bench-pages     pages benchmark, 50,000 pages on its own instance (writes bench/results/pages.json)"
 	@echo "make bench-administration  client list over 10,000 clients, audit log over 1,000,000 events (bench/results/administration.json)"
 	@echo "make backup-target   local S3 server, age key pair and Vault secrets for trying backups on make dev"
 	@echo "make restore         restore a backup point into the empty instance 'restore' and start it (IDENTITY=, TARGET=, AT=)"
 	@echo "make bench-backup    backup and restore benchmark on its own instances (writes bench/results/backup.json)"
+	@echo "make bench-documents documents up/down vs cp, API memory, list p95 on its own instance (bench/results/documents.json)"
 
 node:
 	@scripts/ensure-node.sh
@@ -86,6 +88,10 @@ bench-rest: deps
 bench-realtime: deps
 	@node bench/realtime/run.ts
 
+# Its own devstack instance (ports + 3300), about 3 minutes.
+bench-chat: deps
+	@node bench/chat/run.ts
+
 # Its own devstack instance (ports + 2300), seeded once with 10,000 clients, 100,000 tickets and
 # 1,000,000 replies (about 10 minutes), then measured (about 4 minutes); --reseed starts over.
 bench-tickets: deps
@@ -120,3 +126,8 @@ restore-stop: deps
 # Its own devstack instances (ports + 4100 and + 4500): 1 GB of documents, 1,000,000 messages.
 bench-backup: deps
 	@node bench/backup/run.ts
+
+# --- Documents (nuxt-app/components/documents/README.md) ---
+# Its own devstack instance (ports + 4300): 200 MB and 200 × 1 MB up and down, a 5,000-document list.
+bench-documents: deps
+	@node bench/documents/run.ts

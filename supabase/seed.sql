@@ -270,6 +270,44 @@ insert into public.documents (id, matter_id, name, size_bytes, mime_type, sha256
    now() - interval '1 day', null, null);
 
 -- ---------------------------------------------------------------------------------------------
+-- Matters and documents (issue 14): folders, a release note, a second version waiting for
+-- release, a client upload the firm has not opened yet, a deleted draft, an appointment of the
+-- Lindenstraße matter and a closed matter. Rows only: `make dev` uploads a generated file for each
+-- document and records its true size and SHA-256 (scripts/demo-files.ts).
+-- ---------------------------------------------------------------------------------------------
+
+update public.documents set folder = 'Verträge', release_note = 'Unterschriebene Fassung zu Ihren Unterlagen.'
+ where id = '00000000-0000-4000-9000-000000000001';
+update public.documents set folder = 'Schriftsätze' where id = '00000000-0000-4000-9000-000000000002';
+insert into public.documents (id, matter_id, name, folder, size_bytes, mime_type, sha256, uploaded_by, uploaded_at,
+                              released_at, released_by, previous_version_id, version, deleted_at, deleted_by) values
+  ('00000000-0000-4000-9000-000000000003', '00000000-0000-4000-c000-000000000001', 'Fotos Bodenplatte Riss Nord.png', 'Gutachten',
+   2841120, 'image/png', 'c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6e7f8a9b0c1d2', '00000000-0000-4000-a000-000000000041',
+   now() - interval '3 hours', now() - interval '3 hours', '00000000-0000-4000-a000-000000000041', null, 1, null, null),
+  ('00000000-0000-4000-9000-000000000004', '00000000-0000-4000-c000-000000000001', 'Bauvertrag unterschrieben.pdf', 'Verträge',
+   490221, 'application/pdf', 'd4e5f6a7b8c9d0e1f2a3b4c5d6e7f8a9b0c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5', '00000000-0000-4000-a000-000000000002',
+   now() - interval '2 hours', null, null, '00000000-0000-4000-9000-000000000001', 2, null, null),
+  ('00000000-0000-4000-9000-000000000005', '00000000-0000-4000-c000-000000000003', 'Testament Kopie.pdf', null,
+   152034, 'application/pdf', 'e5f6a7b8c9d0e1f2a3b4c5d6e7f8a9b0c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f6', '00000000-0000-4000-a000-000000000021',
+   now() - interval '1 day', now() - interval '1 day', '00000000-0000-4000-a000-000000000021', null, 1, null, null),
+  ('00000000-0000-4000-9000-000000000006', '00000000-0000-4000-c000-000000000002', 'Entwurf Mahnung alt.docx', 'Schriftsätze',
+   20480, 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
+   'f6a7b8c9d0e1f2a3b4c5d6e7f8a9b0c1d2e3f4a5b6c7d8e9f0a1b2c3d4e5f6a7', '00000000-0000-4000-a000-000000000003',
+   now() - interval '4 days', null, null, null, 1, now() - interval '3 days', '00000000-0000-4000-a000-000000000003');
+
+insert into public.matters (id, client_id, title, reference, description, status, closed_at, closed_by, created_by) values
+  ('00000000-0000-4000-c000-000000000005', '00000000-0000-4000-b000-000000000003', 'Forderung Spedition Krause',
+   '08/25', 'Vergleich geschlossen, Zahlung eingegangen', 'closed', now() - interval '20 days',
+   '00000000-0000-4000-a000-000000000001', '00000000-0000-4000-a000-000000000001');
+insert into public.matter_members (matter_id, user_id, role, added_by) values
+  ('00000000-0000-4000-c000-000000000003', '00000000-0000-4000-a000-000000000002', 'staff', '00000000-0000-4000-a000-000000000001'),
+  ('00000000-0000-4000-c000-000000000004', '00000000-0000-4000-a000-000000000003', 'staff', '00000000-0000-4000-a000-000000000001');
+insert into public.appointments (client_id, matter_id, title, starts_at, ends_at, location, created_by) values
+  ('00000000-0000-4000-b000-000000000001', '00000000-0000-4000-c000-000000000001', 'Beweissicherung mit dem Gutachter',
+   date_trunc('day', now()) + interval '10 days 9 hours', date_trunc('day', now()) + interval '10 days 11 hours',
+   'Lindenstraße 12, Baustelle', '00000000-0000-4000-a000-000000000001');
+
+-- ---------------------------------------------------------------------------------------------
 -- Sonderseiten and Termine: a page only Nordlicht sees, a pinned one for Anna Schmidt, an
 -- archived one; the group page gets an online briefing. Klaus Müller has read his project page
 -- and confirmed the site visit; Peter Hansen has not opened his page yet (it stays marked new).

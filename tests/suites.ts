@@ -157,7 +157,7 @@ export const suites: Suite[] = [
 ]
 
 /** Benchmarks whose run.ts takes `--smoke --instance <name>`; add yours here. */
-const benchSmokes = ['administration', 'backup', 'pages', 'realtime', 'tickets']
+const benchSmokes = ['administration', 'backup', 'chat', 'documents', 'pages', 'realtime', 'tickets']
 
 /** Runs vitest with a JSON report in the instance's data folder and counts its results. */
 async function vitestCounts(config: DevstackConfig, reportName: string, args: string[] = []): Promise<SuiteResult> {

@@ -8,16 +8,17 @@
 //   node bench/realtime/run.ts --smoke [--instance test]   5 clients for 2 s on the running instance:
 //                       proves the clients still get in and receive everything (make test's bench-smoke)
 import { randomBytes } from 'node:crypto'
-import { readdirSync, readFileSync, rmSync, mkdirSync, writeFileSync } from 'node:fs'
-import { connect } from 'node:net'
+import { rmSync, mkdirSync, writeFileSync } from 'node:fs'
 import { cpus, loadavg } from 'node:os'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { SignJWT } from 'jose'
 import postgres from 'postgres'
-import { WebSocket } from 'ws'
 import { dbUrl, loadConfig } from '../../devstack/src/config.ts'
-import { runStreaming } from '../../tests/helpers/command.ts'
+import {
+  connectAll, devstackPid, latencySummary, now, postgresPids, probeClient, processUsage, round, sampler, silentClient, sleep,
+} from '../lib/realtime.ts'
+import { devstackCommand } from '../lib/rpc.ts'
 
 const { values } = parseArgs({ options: { smoke: { type: 'boolean', default: false }, instance: { type: 'string' } } })
 const smoke = values.smoke
@@ -25,7 +26,6 @@ const clientCounts = smoke ? [5] : [100, 1000]
 const messagesPerSecond = 50
 const warmupSeconds = smoke ? 1 : 3
 const measureSeconds = smoke ? 2 : 20
-const joinBatch = 50
 /** How long after the last send deliveries are still awaited. */
 const drainSeconds = 10
 /** Clients that parse and time every message; the others only receive (silentClient). */
@@ -40,147 +40,7 @@ const env = ownInstance
   ? { ...process.env, DEVSTACK_INSTANCE: 'bench-realtime', DEVSTACK_PORT_OFFSET: String(Number(process.env.DEVSTACK_PORT_OFFSET || 0) + 3000) }
   : { ...process.env, DEVSTACK_INSTANCE: values.instance ?? 'test' }
 const config = loadConfig(env)
-const cli = join(config.root, 'devstack/src/cli.ts')
-const now = () => performance.timeOrigin + performance.now()
-const sleep = (ms: number) => new Promise(resolveSleep => setTimeout(resolveSleep, ms))
-
-async function devstack(command: string): Promise<void> {
-  const { code, output } = await runStreaming(process.execPath, [cli, command], { env, quiet: true })
-  if (code !== 0) throw new Error(`devstack ${command} failed:\n${output}`)
-}
-
-/** CPU seconds and resident memory of processes, read from /proc. */
-function processUsage(pids: number[]): { cpuSeconds: number, rssBytes: number } {
-  let cpuSeconds = 0
-  let rssBytes = 0
-  for (const pid of pids) {
-    try {
-      const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ')
-      cpuSeconds += (Number(fields[11]) + Number(fields[12])) / 100
-      rssBytes += Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0) * 1024
-    }
-    catch {
-      // the process ended meanwhile
-    }
-  }
-  return { cpuSeconds, rssBytes }
-}
-
-function postgresPids(): number[] {
-  const postmaster = Number(readFileSync(join(config.pgDataDir, 'postmaster.pid'), 'utf8').split('\n')[0])
-  const children = readdirSync('/proc').filter(name => /^\d+$/.test(name)).filter((pid) => {
-    try {
-      return Number(readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /, '').split(' ')[1]) === postmaster
-    }
-    catch {
-      return false
-    }
-  })
-  return [postmaster, ...children.map(Number)]
-}
-
-/** Samples CPU (percent of one core) and peak RSS every second until stopped. */
-function sampler(pids: () => number[]) {
-  const cpuPercents: number[] = []
-  let peakRss = 0
-  let last = { at: now(), ...processUsage(pids()) }
-  const timer = setInterval(() => {
-    const current = { at: now(), ...processUsage(pids()) }
-    cpuPercents.push((100 * (current.cpuSeconds - last.cpuSeconds)) / ((current.at - last.at) / 1000))
-    peakRss = Math.max(peakRss, current.rssBytes)
-    last = current
-  }, 1000)
-  return () => {
-    clearInterval(timer)
-    return {
-      cpuPercentAvg: round(cpuPercents.reduce((sum, value) => sum + value, 0) / Math.max(cpuPercents.length, 1)),
-      cpuPercentMax: round(Math.max(0, ...cpuPercents)),
-      rssMbPeak: round(peakRss / 1024 / 1024),
-    }
-  }
-}
-
-const round = (value: number) => Math.round(value * 10) / 10
-
-function percentile(sorted: Float64Array, fraction: number): number {
-  return round(sorted[Math.min(sorted.length - 1, Math.floor(fraction * sorted.length))] ?? Number.NaN)
-}
-
-interface BenchClient {
-  joined: Promise<void>
-  heartbeat: () => void
-  close: () => void
-}
-
-const joinFrame = (token: string) => JSON.stringify(['1', '1', `realtime:${topic}`, 'phx_join', {
-  config: { broadcast: { ack: false, self: false }, presence: { key: '', enabled: false }, postgres_changes: [], private: true },
-  access_token: token,
-}])
-const heartbeatFrame = JSON.stringify([null, 'hb', 'phoenix', 'heartbeat', {}])
-
-/** A 2.0.0 client (the `ws` package) that joins the private channel and reports each broadcast's send time. */
-function probeClient(token: string, onSentAt: (sentAt: number, seq: number) => void): BenchClient {
-  const ws = new WebSocket(`ws://127.0.0.1:${config.ports.api}/realtime/v1/websocket?apikey=${config.anonKey}&vsn=2.0.0`)
-  const joined = new Promise<void>((resolveJoin, rejectJoin) => {
-    ws.on('open', () => ws.send(joinFrame(token)))
-    ws.on('error', rejectJoin)
-    ws.on('message', (data: Buffer) => {
-      const text = data.toString()
-      if (text.startsWith('["1","1"')) {
-        if (text.includes('"status":"ok"')) resolveJoin()
-        else rejectJoin(new Error(text))
-        return
-      }
-      const sentAt = /"sent_at": ?([\d.]+)/.exec(text)
-      const seq = /"seq": ?(\d+)/.exec(text)
-      if (sentAt && seq) onSentAt(Number(sentAt[1]), Number(seq[1]))
-    })
-  })
-  return { joined, heartbeat: () => ws.send(heartbeatFrame), close: () => ws.terminate() }
-}
-
-/** A client frame (clients must mask) carrying one text message. */
-function maskedTextFrame(text: string): Buffer {
-  const payload = Buffer.from(text)
-  const length = payload.length < 126 ? Buffer.from([0x80 | payload.length]) : Buffer.from([0x80 | 126, payload.length >> 8, payload.length & 0xFF])
-  const mask = randomBytes(4)
-  return Buffer.concat([Buffer.from([0x81]), length, mask, payload.map((byte, index) => byte ^ mask[index % 4]!)])
-}
-
-/**
- * A listener that joins like the others but never parses what it receives: a raw TCP socket doing
- * the websocket handshake. It keeps the bench process light, so the figures show the devstack.
- */
-function silentClient(token: string): BenchClient {
-  const socket = connect(config.ports.api, '127.0.0.1')
-  let received = ''
-  const joined = new Promise<void>((resolveJoin, rejectJoin) => {
-    socket.on('connect', () => socket.write([
-      `GET /realtime/v1/websocket?apikey=${config.anonKey}&vsn=2.0.0 HTTP/1.1`, `Host: 127.0.0.1:${config.ports.api}`,
-      'Upgrade: websocket', 'Connection: Upgrade', `Sec-WebSocket-Key: ${randomBytes(16).toString('base64')}`, 'Sec-WebSocket-Version: 13', '', '',
-    ].join('\r\n')))
-    socket.on('error', rejectJoin)
-    const handshake = (chunk: Buffer) => {
-      received += chunk.toString('latin1')
-      if (!received.includes('\r\n\r\n')) return
-      if (!received.startsWith('HTTP/1.1 101')) return rejectJoin(new Error(received.split('\r\n')[0]))
-      socket.off('data', handshake)
-      socket.write(maskedTextFrame(joinFrame(token)))
-      let reply = ''
-      const awaitReply = (data: Buffer) => {
-        reply += data.toString('latin1')
-        if (!reply.includes('"phx_reply"')) return
-        socket.off('data', awaitReply)
-        socket.on('data', () => {}) // keep reading (and dropping) what arrives
-        if (reply.includes('"status":"ok"')) resolveJoin()
-        else rejectJoin(new Error(reply))
-      }
-      socket.on('data', awaitReply)
-    }
-    socket.on('data', handshake)
-  })
-  return { joined, heartbeat: () => socket.write(maskedTextFrame(heartbeatFrame)), close: () => socket.destroy() }
-}
+const devstack = (command: string) => devstackCommand(config, env, command)
 
 async function setUp(sql: postgres.Sql, users: number): Promise<string[]> {
   await sql.unsafe(`
@@ -208,31 +68,26 @@ async function setUp(sql: postgres.Sql, users: number): Promise<string[]> {
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' }).setIssuedAt(issuedAt).setExpirationTime(issuedAt + 3600).sign(secret)))
 }
 
-async function scenario(sql: postgres.Sql, tokens: string[], clients: number, devstackPid: number) {
+async function scenario(sql: postgres.Sql, tokens: string[], clients: number) {
+  const pid = devstackPid(config)
   const expectedMessages = messagesPerSecond * measureSeconds
   const probes = Math.min(clients, probeClients)
   const latencies = new Float64Array(probes * expectedMessages)
   let recorded = 0
   let firstMeasured = Number.POSITIVE_INFINITY
-  const onSentAt = (sentAt: number, seq: number) => {
-    if (seq >= firstMeasured && recorded < latencies.length) latencies[recorded++] = now() - sentAt
+  const onFrame = (text: string) => {
+    const sentAt = /"sent_at": ?([\d.]+)/.exec(text)
+    const seq = /"seq": ?(\d+)/.exec(text)
+    if (sentAt && seq && Number(seq[1]) >= firstMeasured && recorded < latencies.length) latencies[recorded++] = now() - Number(sentAt[1])
   }
 
-  const joinStarted = now()
-  const connected: BenchClient[] = []
-  for (let index = 0; index < clients; index += joinBatch) {
-    const batch = tokens.slice(index, Math.min(clients, index + joinBatch))
-      .map((token, offset) => (index + offset < probes ? probeClient(token, onSentAt) : silentClient(token)))
-    await Promise.all(batch.map(client => client.joined))
-    connected.push(...batch)
-  }
-  const joinSeconds = round((now() - joinStarted) / 1000)
-  const heartbeat = setInterval(() => connected.forEach(client => client.heartbeat()), 25_000)
+  const connection = await connectAll(tokens.slice(0, clients)
+    .map((token, index) => () => (index < probes ? probeClient(config, topic, token, onFrame) : silentClient(config, topic, token))))
 
-  const stopDevstackSampler = sampler(() => [devstackPid])
-  const stopPostgresSampler = sampler(postgresPids)
+  const stopDevstackSampler = sampler(() => [pid])
+  const stopPostgresSampler = sampler(() => postgresPids(config))
   const clientCpuBefore = process.cpuUsage()
-  const devstackCpuBefore = processUsage([devstackPid]).cpuSeconds
+  const devstackCpuBefore = processUsage([pid]).cpuSeconds
   const measureStarted = now()
   let seq = 0
   const total = messagesPerSecond * (warmupSeconds + measureSeconds)
@@ -250,25 +105,18 @@ async function scenario(sql: postgres.Sql, tokens: string[], clients: number, de
   const elapsedSeconds = (now() - measureStarted) / 1000
   const devstackUsage = stopDevstackSampler()
   // Every client receives every message, warm-up included.
-  const devstackCpuPerDelivery = ((processUsage([devstackPid]).cpuSeconds - devstackCpuBefore) * 1e6) / (clients * total)
+  const devstackCpuPerDelivery = ((processUsage([pid]).cpuSeconds - devstackCpuBefore) * 1e6) / (clients * total)
   const postgresUsage = stopPostgresSampler()
-  clearInterval(heartbeat)
-  connected.forEach(client => client.close())
+  connection.close()
 
-  const sorted = latencies.slice(0, recorded).sort()
   return {
     clients,
-    joinSeconds,
+    joinSeconds: connection.joinSeconds,
     messagesSent: expectedMessages,
     probeClients: probes,
     deliveriesExpected: probes * expectedMessages,
     deliveriesReceived: recorded,
-    latencyMs: {
-      p50: percentile(sorted, 0.5),
-      p95: percentile(sorted, 0.95),
-      p99: percentile(sorted, 0.99),
-      max: round(sorted[sorted.length - 1] ?? Number.NaN),
-    },
+    latencyMs: latencySummary(latencies.slice(0, recorded)),
     devstack: { ...devstackUsage, cpuMicrosecondsPerDelivery: round(devstackCpuPerDelivery) },
     postgres: postgresUsage,
     benchClientCpuPercent: round((100 * (clientCpu.user + clientCpu.system)) / 1e6 / elapsedSeconds),
@@ -310,12 +158,11 @@ async function main(): Promise<void> {
   }
   const sql = postgres(dbUrl(config, 'postgres'), { max: 2, onnotice: () => {} })
   try {
-    const { pid } = JSON.parse(readFileSync(join(config.dataDir, 'devstack.json'), 'utf8')) as { pid: number }
     const tokens = await setUp(sql, Math.max(...clientCounts))
     const scenarios = []
     for (const clients of clientCounts) {
       console.log(`${clients} clients …`)
-      const result = await scenario(sql, tokens, clients, pid)
+      const result = await scenario(sql, tokens, clients)
       console.log(JSON.stringify(result))
       scenarios.push(result)
     }

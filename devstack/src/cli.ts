@@ -1,6 +1,7 @@
 // Command line of the devstack, driven by the Makefile: `node devstack/src/cli.ts <command>`.
 import { spawnSync } from 'node:child_process'
 import { join } from 'node:path'
+import { uploadDemoFiles } from '../../scripts/demo-files.ts'
 import { appBuildDir, serveApp } from '../../scripts/serve-app.ts'
 import { loadConfig, dbUrl, type DevstackConfig } from './config.ts'
 import { ClusterError, clusterState, createCluster, deleteInstanceData, ensureSystemPackages, startCluster, stopCluster } from './db/cluster.ts'
@@ -117,6 +118,8 @@ const commands: Record<string, (config: DevstackConfig) => Promise<void> | void>
     await dbUp(config)
     log(`API (${config.instance}): ${await startApiInBackground(config)}`)
     const brokenFunctions = await reportFunctions(config)
+    const demoFiles = await uploadDemoFiles(config)
+    if (demoFiles > 0) log(`Demo files uploaded: ${demoFiles}`)
     log(`App (${config.instance}, nuxt dev): ${await startAppInBackground(config)}`)
     printStatus(config)
     await printDemoLogins(config)

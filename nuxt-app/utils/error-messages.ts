@@ -28,6 +28,14 @@ export const knownCodes = new Set([
   'last_admin', 'group_name_taken', 'value_too_long', 'invalid_kind', 'invalid_persona',
   'client_id_required', 'name_required', 'reference_number_required', 'reference_number_taken',
   'member_not_found', 'staff_not_erasable', 'confirmation_mismatch',
+  // matters (/akten): the matter form, adding staff, inviting a guest
+  'title_required', 'title_too_long', 'reference_required', 'invalid_reference', 'reference_taken',
+  'description_too_long', 'matter_closed', 'member_not_staff', 'matter_id_required',
+  // documents (/dokumente): uploads, versions, release, undo and restore
+  'document_already_released', 'document_already_uploaded', 'document_deleted', 'document_not_checked',
+  'document_not_deleted', 'document_not_uploaded', 'document_rejected', 'document_type_mismatch', 'invalid_folder',
+  'invalid_page_size', 'invalid_previous_version', 'invalid_selection', 'invalid_size', 'invalid_state',
+  'note_too_long', 'undo_expired', 'version_conflict',
 ])
 
 /** Codes that only tell the user something exists: shown as a wrong-credentials message. */

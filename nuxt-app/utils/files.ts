@@ -20,3 +20,22 @@ export function fileType(file: { name: string, type: string }): string {
   const extension = file.name.split('.').pop()?.toLowerCase() ?? ''
   return typesByExtension[extension] ?? ''
 }
+
+/** Hex SHA-256 of bytes, as the database stores it. */
+export async function sha256Hex(bytes: ArrayBuffer): Promise<string> {
+  const digest = await crypto.subtle.digest('SHA-256', bytes)
+  return [...new Uint8Array(digest)].map(byte => byte.toString(16).padStart(2, '0')).join('')
+}
+
+/** A type icon for a document row (lucide names). */
+export function fileIcon(mimeType: string): string {
+  if (mimeType === 'application/pdf') return 'i-lucide-file-text'
+  if (mimeType.startsWith('image/')) return 'i-lucide-file-image'
+  if (mimeType.includes('spreadsheet') || mimeType.includes('excel') || mimeType === 'text/csv') return 'i-lucide-file-spreadsheet'
+  if (mimeType.includes('zip')) return 'i-lucide-file-archive'
+  if (mimeType === 'message/rfc822' || mimeType.includes('outlook')) return 'i-lucide-mail'
+  return 'i-lucide-file'
+}
+
+/** Whether the browser shows the type itself (a preview instead of a download). */
+export const previewable = (mimeType: string) => mimeType === 'application/pdf' || /^image\/(png|jpeg|gif|webp)$/.test(mimeType)

@@ -136,8 +136,6 @@ describe.runIf(testEnv.isDevstack)('devstack only', () => {
   it('answers features it does not implement with 501, never silently', async () => {
     const transform = await call(`/render/image/authenticated/${bucket}/vorhanden.txt?width=100`)
     expect(transform).toMatchObject({ status: 501, body: { statusCode: '501', code: 'NotSupported' } })
-    const resumable = await call('/upload/resumable', { method: 'POST' })
-    expect(resumable.status).toBe(501)
     const s3 = await call(`/s3/${bucket}`)
     expect(s3.status).toBe(501)
   })

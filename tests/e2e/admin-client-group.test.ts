@@ -6,13 +6,13 @@
 // (groups and the access review).
 import { randomUUID } from 'node:crypto'
 import { afterAll, expect, it } from 'vitest'
-import { latestMail, strongPassword } from '../helpers/auth.ts'
+import { latestMail } from '../helpers/auth.ts'
 import { testEnv } from '../helpers/env.ts'
 import { uniqueEmail } from '../helpers/personas.ts'
-import { Authenticator, closePortal, staffMember } from '../helpers/portal.ts'
+import { closePortal, staffMember } from '../helpers/portal.ts'
 import { accessibilityViolations } from './accessibility.ts'
 import { startJourney } from './browser.ts'
-import { browserAccessToken, enterCode, overview, portalLink, setUpPage, shownTotpSecret, signIn } from './steps.ts'
+import { browserAccessToken, newAccountFromInvitation, overview, portalLink, signIn } from './steps.ts'
 
 afterAll(closePortal)
 
@@ -74,18 +74,7 @@ it('staff create a client, invite its user, put it in a group, and the user sees
     expect(await accessibilityViolations(desk)).toEqual([])
 
     // The invitee: password, authenticator app, then its own session reads the group.
-    await page.goto(portalLink(mail))
-    await page.getByRole('heading', { level: 1, name: 'Willkommen im Mandantenportal' }).waitFor()
-    await page.getByRole('button', { name: 'Weiter' }).click()
-    const password = strongPassword()
-    await page.getByLabel('Neues Passwort', { exact: true }).fill(password)
-    await page.getByLabel('Neues Passwort wiederholen').fill(password)
-    await page.getByRole('button', { name: 'Passwort speichern' }).click()
-    await setUpPage(page)
-    await page.getByRole('button', { name: 'QR-Code anzeigen' }).click()
-    const app = new Authenticator('browser', await shownTotpSecret(page))
-    await enterCode(page, app.nextCode(), 'Sechsstelliger Code', 'Code prüfen und aktivieren')
-    await overview(page)
+    await newAccountFromInvitation(page, portalLink(mail))
     const groups = await fetch(`${testEnv.supabaseUrl}/rest/v1/client_groups?select=name`, {
       headers: { apikey: testEnv.anonKey, Authorization: `Bearer ${await browserAccessToken(page)}` },
     })

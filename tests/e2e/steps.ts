@@ -1,7 +1,9 @@
 // The steps the journeys share, done the way a person does them: fields and buttons found by
 // their German labels and roles (the browser runs in de-DE), mails read from the devstack inbox.
+import { readFile } from 'node:fs/promises'
 import type { Page } from 'playwright-core'
-import { latestMail, type InboxMessage } from '../helpers/auth.ts'
+import { latestMail, strongPassword, type InboxMessage } from '../helpers/auth.ts'
+import { Authenticator } from '../helpers/portal.ts'
 import { testEnv } from '../helpers/env.ts'
 import { appUrl } from './browser.ts'
 
@@ -82,10 +84,53 @@ export async function browserAccessToken(page: Page): Promise<string> {
   return token
 }
 
+/** PostgREST as the browser's session would call it, without the app: GET a path, or POST `body` (an RPC). */
+export async function rest(path: string, token: string, body?: unknown): Promise<{ status: number, body: unknown }> {
+  const response = await fetch(`${testEnv.supabaseUrl}/rest/v1/${path}`, {
+    method: body === undefined ? 'GET' : 'POST',
+    headers: { 'apikey': testEnv.anonKey, 'Authorization': `Bearer ${token}`, 'Content-Type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  })
+  return { status: response.status, body: await response.json() }
+}
+
 /** Signs in and confirms the session with the authenticator app's next code, up to the overview. */
 export async function signInWithAppCode(page: Page, email: string, password: string, app: { nextCode: () => string }): Promise<void> {
   await signIn(page, email, password)
   await stepUpPage(page)
   await enterCode(page, app.nextCode(), 'Code aus Ihrer Authenticator-App', 'Bestätigen')
   await overview(page)
+}
+
+/** A PDF of exactly `megabytes` MiB that passes the content check (a PDF's header and end, filler between). */
+export function pdfOf(megabytes: number): Buffer {
+  const head = Buffer.from('%PDF-1.7\n% Gutachten zum Bauzustand\n')
+  const tail = Buffer.from('\n%%EOF\n')
+  const body = Buffer.alloc(megabytes * 1024 * 1024 - head.byteLength - tail.byteLength, '0 0 0 RG\n')
+  return Buffer.concat([head, body, tail])
+}
+
+/** Downloads a listed document with its row's button: the saved file's name and bytes. */
+export async function downloadDocument(page: Page, name: string): Promise<{ fileName: string, bytes: Buffer }> {
+  const download = page.waitForEvent('download')
+  await page.getByRole('button', { name: `„${name}“ herunterladen` }).click()
+  const saved = await download
+  return { fileName: saved.suggestedFilename(), bytes: await readFile((await saved.path())!) }
+}
+
+/** An invitee's first visit from the mail's link: a new password, an authenticator app, up to the overview. */
+export async function newAccountFromInvitation(page: Page, link: string): Promise<{ password: string, app: Authenticator }> {
+  await page.goto(link)
+  await page.getByRole('heading', { level: 1, name: 'Willkommen im Mandantenportal' }).waitFor()
+  await page.getByRole('button', { name: 'Weiter' }).click()
+  const password = strongPassword()
+  await page.getByLabel('Neues Passwort', { exact: true }).fill(password)
+  await page.getByLabel('Neues Passwort wiederholen').fill(password)
+  await page.getByRole('button', { name: 'Passwort speichern' }).click()
+  await setUpPage(page)
+  await page.getByRole('button', { name: 'QR-Code anzeigen' }).click()
+  const app = new Authenticator('browser', await shownTotpSecret(page))
+  await enterCode(page, app.nextCode(), 'Sechsstelliger Code', 'Code prüfen und aktivieren')
+  await overview(page)
+  return { password, app }
 }

@@ -2,23 +2,12 @@
 // which it must name, and sees only that matter's tickets; the client's other tickets stay closed
 // to it, on screen and for the browser's own token straight against the API.
 import { afterAll, expect, it } from 'vitest'
-import { testEnv } from '../helpers/env.ts'
 import { call, clientUser, closePortal, guestIn, newClient, newMatter, staffMember } from '../helpers/portal.ts'
 import { accessibilityViolations } from './accessibility.ts'
 import { startJourney } from './browser.ts'
-import { browserAccessToken, overview, signIn } from './steps.ts'
+import { browserAccessToken, overview, rest, signIn } from './steps.ts'
 
 afterAll(closePortal)
-
-/** PostgREST as the browser's session would call it, without the app. */
-async function rest(path: string, token: string, body?: unknown): Promise<{ status: number, body: unknown }> {
-  const response = await fetch(`${testEnv.supabaseUrl}/rest/v1/${path}`, {
-    method: body === undefined ? 'GET' : 'POST',
-    headers: { 'apikey': testEnv.anonKey, 'Authorization': `Bearer ${token}`, 'Content-Type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  })
-  return { status: response.status, body: await response.json() }
-}
 
 it('a guest opens a ticket about its matter and cannot see the client\'s other tickets', async () => {
   const staff = await staffMember('e2e-guest-staff')

@@ -175,7 +175,23 @@ export async function uploadDocument(user: PortalUser, matter: Matter | null, fi
   const { error } = await user.client.storage.from(prepared!.bucket).upload(prepared!.path, bytes, { contentType: 'text/plain' })
   if (error) throw new Error(`upload ${prepared!.path}: ${error.message}`)
   await call(user.client, 'complete_document_upload', { document_id: prepared!.document_id })
+  await contentChecked(prepared!.document_id)
   return { id: prepared!.document_id, path: prepared!.path, bytes }
+}
+
+/**
+ * Waits until verify-document has checked a finished upload (the database asks it after commit)
+ * and returns the outcome: passed, or failed with its reason.
+ */
+export async function contentChecked(documentId: string, timeoutMs = 20_000): Promise<{ content_check: string, content_check_reason: string | null }> {
+  const deadline = Date.now() + timeoutMs
+  for (;;) {
+    const [row] = await db()<Array<{ content_check: string, content_check_reason: string | null }>>`
+      select content_check, content_check_reason from public.documents where id = ${documentId}`
+    if (row && row.content_check !== 'pending') return row
+    if (Date.now() > deadline) throw new Error(`document ${documentId}: content check still pending after ${timeoutMs} ms`)
+    await new Promise(resolveLater => setTimeout(resolveLater, 100))
+  }
 }
 
 // ---------------------------------------------------------------------------------------------

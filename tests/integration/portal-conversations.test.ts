@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { randomUUID } from 'node:crypto'
 import {
   anonymous, backdate, call, clientUser, closePortal, guestIn, joinRefusal, newClient, newMatter, privateChannel, refusal, staffMember,
-  unauthorizedJoin, within, type Client, type PortalUser,
+  unauthorizedJoin, uploadDocument, within, type Client, type PortalUser,
 } from '../helpers/portal.ts'
 import { latestMail, mailsTo } from '../helpers/auth.ts'
 import { testEnv } from '../helpers/env.ts'
@@ -267,5 +267,60 @@ describe('live chat', () => {
     expect(await refusal(owner.client, 'send_message', { conversation_id: chatId, message_id: randomUUID(), body: 'Noch da?' }))
       .toEqual({ status: 400, code: 'P0001', message: 'chat_closed' })
     expect(await call<string>(owner.client, 'start_or_resume_chat', { client_id: client.id })).not.toBe(chatId)
+  })
+})
+
+describe('attachments', () => {
+  interface Attachment { id: string, name: string, mime_type: string, size_bytes: number }
+  interface Download { bucket: string, path: string, file_name: string }
+
+  /** The app's download: ask the database (audited), then fetch the object through a signed URL as the user. */
+  async function downloaded(user: PortalUser, documentId: string): Promise<string> {
+    const [ticket] = await call<Download[]>(user.client, 'document_download_url', { document_id: documentId })
+    const { data, error } = await user.client.storage.from(ticket!.bucket).createSignedUrl(ticket!.path, 60)
+    if (error) throw error
+    return await (await fetch(data.signedUrl)).text()
+  }
+
+  it('go with their message to exactly the participants who still have access', async () => {
+    const matter = await newMatter(staff, client, 'Akte Anlagen')
+    const otherMatter = await newMatter(staff, client, 'Akte Nebenbei')
+    const guest = await guestIn(staff, matter, 'chat-attachment-guest')
+    const otherGuest = await guestIn(staff, otherMatter, 'chat-attachment-other-guest')
+    const threadId = await call<string>(staff.client, 'start_conversation', {
+      kind: 'thread', subject: 'Gutachten', client_id: client.id, matter_id: matter.id, participant_ids: [owner.id, guest.id],
+    })
+    const file = await uploadDocument(staff, null, 'Gutachten.txt', 'Das Gutachten im Wortlaut.')
+    const messageId = randomUUID()
+    const sent = { conversation_id: threadId, message_id: messageId, body: 'Anbei das Gutachten.', attachment_ids: [file.id] }
+    await call(staff.client, 'send_message', sent)
+    await call(staff.client, 'send_message', sent)
+
+    const [message] = await call<Array<{ id: string, attachments: Attachment[] }>>(owner.client, 'list_messages', { conversation_id: threadId, message_ids: [messageId] })
+    expect(message!.attachments).toEqual([{ id: file.id, name: 'Gutachten.txt', mime_type: 'text/plain', size_bytes: file.bytes.byteLength }])
+    expect(await downloaded(owner, file.id)).toBe('Das Gutachten im Wortlaut.')
+    expect(await downloaded(guest, file.id)).toBe('Das Gutachten im Wortlaut.')
+    const audited = await db()`select actor_id from ops.audit_events where action = 'document.downloaded' and entity_id = ${file.id} order by id`
+    expect(audited.map(row => row.actor_id)).toEqual([owner.id, guest.id])
+
+    for (const refused of [bystander, outsider, otherGuest]) {
+      expect(await refusal(refused.client, 'document_download_url', { document_id: file.id }))
+        .toEqual({ status: 400, code: 'P0001', message: 'document_not_found' })
+      expect((await refused.client.storage.from('documents').createSignedUrl(file.path, 60)).error).not.toBeNull()
+      expect((await refused.client.from('documents').select('id').eq('id', file.id)).data).toEqual([])
+    }
+
+    await db()`delete from public.conversation_participants where conversation_id = ${threadId} and user_id = ${guest.id}`
+    expect(await refusal(guest.client, 'document_download_url', { document_id: file.id }))
+      .toEqual({ status: 400, code: 'P0001', message: 'document_not_found' })
+    expect((await guest.client.storage.from('documents').createSignedUrl(file.path, 60)).error).not.toBeNull()
+  })
+
+  it('refuse someone else\'s upload and send nothing', async () => {
+    const threadId = await startThread('Fremde Datei')
+    const file = await uploadDocument(participant, null, 'Notiz.txt')
+    expect(await refusal(owner.client, 'send_message', { conversation_id: threadId, message_id: randomUUID(), body: 'Hier', attachment_ids: [file.id] }))
+      .toEqual({ status: 400, code: 'P0001', message: 'attachment_not_found' })
+    expect(await bodies(owner, threadId)).toEqual(['Guten Tag, eine Frage zur Akte.'])
   })
 })

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { testEnv } from '../helpers/env.ts'
 import { db } from '../helpers/personas.ts'
 import {
-  call, clientUser, closePortal, newClient, newMatter, refusal, sha256, staffMember, uploadDocument, visibleIds,
+  call, clientUser, closePortal, contentChecked, newClient, newMatter, refusal, sha256, staffMember, uploadDocument, visibleIds,
   type Matter, type PortalUser,
 } from '../helpers/portal.ts'
 
@@ -68,6 +68,8 @@ describe('a client\'s upload', () => {
     expect(completed).toMatchObject({ uploaded_at: expect.any(String), released_at: expect.any(String), size_bytes: bytes.byteLength })
 
     expect(await visibleIds(staff.client, 'documents', { column: 'matter_id', values: [matterA.id] })).toContain(prepared!.document_id)
+    // Nobody reads the object until verify-document checked checksum and type.
+    expect(await contentChecked(prepared!.document_id)).toEqual({ content_check: 'passed', content_check_reason: null })
     const { bytes: received, fileName } = await download(staff, prepared!.document_id)
     expect(sha256(received)).toBe(sha256(bytes))
     expect(fileName).toBe('Kündigung Müller.txt')

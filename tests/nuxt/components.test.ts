@@ -164,6 +164,8 @@ describe('components', () => {
     expect(resetButtons.map(button => button.attributes('aria-label'))).toEqual(['Zweiten Faktor von Erika Mandantin zurücksetzen'])
 
     await resetButtons[0]!.trigger('click')
+    // The confirmation's code loads when it opens.
+    await vi.waitFor(() => expect(list.findAll('button').some(button => button.text() === 'Zurücksetzen')).toBe(true))
     await list.findAll('button').find(button => button.text() === 'Zurücksetzen')!.trigger('click')
     await flushPromises()
     expect(supabase.functionsClient.invoke).toHaveBeenCalledWith('reset-factors', { body: { user_id: 'u-1' } })

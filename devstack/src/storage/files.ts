@@ -11,8 +11,9 @@ import { Transform, type Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
 import { ERRORS } from './errors.ts'
 
-/** `~` cannot occur in a bucket name, so this folder never collides with a bucket. */
+/** `~` cannot occur in a bucket name, so these folders never collide with a bucket. */
 const TEMP_FOLDER = '~uploads'
+export const RESUMABLE_FOLDER = '~resumable'
 
 export interface StoredFile {
   path: string
@@ -31,7 +32,7 @@ export class FileStore {
   /** Where one version of an object lives; refuses anything that would leave its bucket folder. */
   versionPath(bucket: string, name: string, version: string): string {
     const bucketDir = resolve(this.root, bucket)
-    if (bucket === TEMP_FOLDER || dirname(bucketDir) !== this.root) throw ERRORS.invalidBucketName()
+    if (bucket === TEMP_FOLDER || bucket === RESUMABLE_FOLDER || dirname(bucketDir) !== this.root) throw ERRORS.invalidBucketName()
     const file = resolve(bucketDir, `./${name}`, version)
     if (!file.startsWith(bucketDir + sep)) throw ERRORS.invalidKey(name)
     return file
@@ -65,6 +66,11 @@ export class FileStore {
       throw error
     }
     return { path: target, size, eTag: `"${md5.digest('hex')}"` }
+  }
+
+  /** Moves a finished file (a resumable upload's parts) into place as a new version. */
+  async adopt(source: string, target: string): Promise<void> {
+    await this.place(source, target, 'rename')
   }
 
   /** A second name for an existing version (copy and move): versions are never changed in place. */
@@ -112,7 +118,8 @@ export class FileStore {
 
   /**
    * Start-up clean-up: deletes temp files and every stored file that is not one of `referenced`
-   * (absolute paths of versions the database points at). Returns how many files were removed.
+   * (absolute paths of versions the database points at); unfinished resumable uploads stay
+   * (resumable.ts expires them). Returns how many files were removed.
    */
   async sweep(referenced: Set<string>): Promise<number> {
     await rm(join(this.root, TEMP_FOLDER), { recursive: true, force: true })
@@ -121,6 +128,7 @@ export class FileStore {
       const entries = await readdir(dir, { withFileTypes: true }).catch(() => [])
       for (const entry of entries) {
         const path = join(dir, entry.name)
+        if (entry.isDirectory() && path === join(this.root, RESUMABLE_FOLDER)) continue
         if (entry.isDirectory()) await walk(path)
         else if (!referenced.has(path)) {
           await unlink(path)

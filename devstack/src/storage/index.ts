@@ -14,6 +14,7 @@ import {
   copyObject, createSignedUploadUrl, createSignedUrl, createSignedUrls, listObjects, listObjectsV2, moveObject, removeObject,
   removeObjects, serveObject, serveSignedObject, uploadObject, uploadToSignedUrl,
 } from './objects.ts'
+import { handleResumable, sweepExpiredUploads } from './resumable.ts'
 import { UrlSigner } from './signing.ts'
 
 type Handler = (call: StorageCall, bucket: string, name: string) => Promise<void>
@@ -56,7 +57,6 @@ const routes: Route[] = [
   { methods: ['DELETE'], pattern: /^\/object\/([^/]+)\/?$/, handle: (call, bucket) => removeObjects(call, bucket) },
 
   { methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'], pattern: /^\/render\/image\//, handle: notImplemented('Image transformation') },
-  { methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'], pattern: /^\/upload\/resumable/, handle: notImplemented('Resumable (TUS) upload') },
   { methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'], pattern: /^\/s3(\/|$)/, handle: notImplemented('The S3 protocol') },
   { methods: ['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'], pattern: /^\/(iceberg|vector)(\/|$)/, handle: notImplemented('Analytics and vector buckets') },
   { methods: ['GET'], pattern: /^\/status\/?$/, handle: async call => call.json({}) },
@@ -86,6 +86,10 @@ async function dispatch(services: StorageServices, req: IncomingMessage, res: Se
   const call = new StorageCall(req, res, path, services)
   const pathname = path.split('?')[0] ?? '/'
   const method = req.method ?? 'GET'
+  if (/^\/upload\/resumable(\/|$)/.test(pathname)) {
+    await handleResumable(call, pathname)
+    return
+  }
   const route = routes.find(candidate => candidate.methods.includes(method) && candidate.pattern.test(pathname))
   if (!route) {
     // Fastify's own answer for an unknown route.
@@ -154,6 +158,7 @@ export const storageModule: ModuleFactory = ({ config, jwt }) => {
         }
       }
       const removed = await services.files.sweep(referenced)
+      await sweepExpiredUploads(services.files.root)
       if (removed > 0) console.log(`Storage: removed ${removed} file(s) of unfinished uploads or deleted objects`)
       const created = await createConfiguredBuckets(database, config.toml)
       if (created.length > 0) console.log(`Storage: created bucket(s) from config.toml: ${created.join(', ')}`)

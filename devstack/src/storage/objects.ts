@@ -45,7 +45,7 @@ const jsonb = (tx: Tx, value: object | undefined) => (value === undefined ? null
 /** Default validity of a signed upload URL (storage-api: two hours). */
 const SIGNED_UPLOAD_URL_SECONDS = 2 * 60 * 60
 
-async function findBucket(tx: Tx, bucketId: string): Promise<BucketRow | undefined> {
+export async function findBucket(tx: Tx, bucketId: string): Promise<BucketRow | undefined> {
   const [bucket] = await tx<BucketRow[]>`
     select id, public, file_size_limit::float8 as file_size_limit, allowed_mime_types
       from storage.buckets where id = ${bucketId}`
@@ -98,7 +98,7 @@ const writeObjectRow = (tx: Tx, row: ObjectWrite, options: { upsert: boolean, re
   ${options.returning ? tx`returning id` : tx``}`
 
 /** storage-api's Uploader.canUpload: the row the upload would write, inserted as the caller and rolled back. */
-async function checkUploadPermission(call: StorageCall, operation: string, caller: Caller, row: Omit<ObjectWrite, 'version'>, upsert: boolean): Promise<void> {
+export async function checkUploadPermission(call: StorageCall, operation: string, caller: Caller, row: Omit<ObjectWrite, 'version'>, upsert: boolean): Promise<void> {
   await call.services.db.dryRun(caller, call.scope(operation), tx => writeObjectRow(tx, { ...row, version: '1' }, { upsert, returning: false }))
 }
 
@@ -107,7 +107,7 @@ async function checkUploadPermission(call: StorageCall, operation: string, calle
  * if the path was taken meanwhile and this is no upsert); the replaced version's file goes.
  * On failure the new version's file goes instead.
  */
-async function commitObject(call: StorageCall, operation: string, row: ObjectWrite, upsert: boolean): Promise<string> {
+export async function commitObject(call: StorageCall, operation: string, row: ObjectWrite, upsert: boolean): Promise<string> {
   const { db, files } = call.services
   try {
     const { id, previousVersion } = await db.as(superUser, call.scope(operation), async (tx) => {

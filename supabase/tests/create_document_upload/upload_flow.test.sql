@@ -1,7 +1,7 @@
 -- Test: the upload flow end to end for a client and for staff: prepared row → object at exactly
 -- that path → completion; client uploads are released at once, staff uploads wait for release.
 begin;
-select plan(10);
+select plan(12);
 
 select tests.create_portal_world();
 select tests.act_as('client_a');
@@ -23,7 +23,11 @@ select lives_ok($$insert into storage.objects (bucket_id, name, metadata) values
 select is((public.complete_document_upload((select document_id from prepared))).size_bytes, 2050::bigint,
   'completion records the size Storage measured');
 select tests.act_as('guest');
-select is((select count(*)::int from public.documents where name = 'Vertrag Müller.pdf'), 1, 'a client upload is released to the matter at once');
+select is((select count(*)::int from public.documents where name = 'Vertrag Müller.pdf'), 0, 'a client upload waits for its content check');
+select tests.clear_authentication();
+select is(public.record_document_check((select document_id from prepared), repeat('ab', 32), 'pdf'), 'passed', 'the check passes');
+select tests.act_as('guest');
+select is((select count(*)::int from public.documents where name = 'Vertrag Müller.pdf'), 1, 'then it is released to the matter at once');
 
 select tests.act_as('staff');
 create temporary table staff_prepared as

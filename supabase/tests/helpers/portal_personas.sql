@@ -329,7 +329,8 @@ end;
 $$;
 
 -- An attachment upload of the current persona, completed (its Storage object written as Storage
--- would), ready to be named in attachment_ids. Runs as the caller; the object is written as postgres.
+-- would) and through the content check, ready to be named in attachment_ids. Runs as the caller;
+-- the object is written as postgres.
 create or replace function tests.completed_attachment(file_name text, size_bytes bigint default 2048)
 returns uuid
 language plpgsql
@@ -340,8 +341,21 @@ begin
   select * into prepared from public.create_document_upload(null, file_name, size_bytes, 'application/pdf', repeat('cd', 32));
   perform tests.store_object(prepared.path, size_bytes);
   perform public.complete_document_upload(prepared.document_id);
+  perform tests.pass_content_check(prepared.document_id, 'pdf');
   return prepared.document_id;
 end;
+$$;
+
+-- What verify-document reports for a finished upload whose bytes are what was declared and whose
+-- content is `detected_type` (its sniffer's name: pdf, png, text, …).
+create or replace function tests.pass_content_check(document_id uuid, detected_type text)
+returns text
+language sql
+security definer
+set search_path = ''
+as $$
+  select public.record_document_check(d.id, d.sha256, pass_content_check.detected_type)
+    from public.documents as d where d.id = pass_content_check.document_id
 $$;
 
 create or replace function tests.store_object(object_name text, size_bytes bigint)
