@@ -36,6 +36,8 @@ export const knownCodes = new Set([
   'document_not_deleted', 'document_not_uploaded', 'document_rejected', 'document_type_mismatch', 'invalid_folder',
   'invalid_page_size', 'invalid_previous_version', 'invalid_selection', 'invalid_size', 'invalid_state',
   'note_too_long', 'undo_expired', 'version_conflict',
+  // pages and appointments (/seiten, /termine): opening a page, answering an appointment
+  'page_not_found', 'appointment_not_found', 'appointment_past', 'invalid_response', 'client_required',
 ])
 
 /** Codes that only tell the user something exists: shown as a wrong-credentials message. */
