@@ -27,7 +27,7 @@ const resultsDir = join(config.root, 'bench', 'results')
 // A record's route with an id the made-up API knows nothing of: its code loads all the same.
 const benchId = '00000000-0000-4000-8000-0000000000be'
 const publicRoutes = ['/anmelden', '/passwort-vergessen', '/offline']
-const signedInRoutes = ['/', '/nachrichten', '/chat', '/tickets', '/tickets/neu', '/tickets/1001', '/akten', '/dokumente', '/seiten',
+const signedInRoutes = ['/', '/nachrichten', '/chat', '/tickets', '/tickets/neu', '/tickets/1001', '/akten', '/dokumente', '/seiten', '/seiten/seite-bench', '/termine',
   '/verwaltung', '/verwaltung/mandanten', '/verwaltung/mandanten/neu', `/verwaltung/mandanten/${benchId}`, '/verwaltung/gruppen', '/verwaltung/konten',
   '/verwaltung/personal', '/verwaltung/protokoll', '/verwaltung/sicherungen', `/verwaltung/akten/${benchId}`, '/profil', '/sicherheit/einrichten']
 

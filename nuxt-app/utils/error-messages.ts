@@ -39,6 +39,8 @@ export const knownCodes = new Set([
   // messages (/nachrichten)
   'conversation_not_found', 'edit_window_passed', 'quoted_message_not_found', 'message_id_conflict',
   'participant_not_allowed', 'quote_unchangeable', 'chat_closed', 'outside_office_hours', 'chat_not_found', 'message_not_editable',
+  // pages and appointments (/seiten, /termine): opening a page, answering an appointment
+  'page_not_found', 'appointment_not_found', 'appointment_past', 'invalid_response', 'client_required',
 ])
 
 /** Codes that only tell the user something exists: shown as a wrong-credentials message. */

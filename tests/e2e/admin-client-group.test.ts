@@ -1,7 +1,7 @@
 // Journey: staff run a new client from Verwaltung alone — create it (Mandanten → anlegen), invite
 // its first user from the client's page (the mail arrives), put the client into a new group
 // (Gruppen, searchable picker). The invitee accepts in a second browser and sees the group: the
-// portal has no page screen for clients yet (/seiten is a placeholder), so the group shows as the
+// group has no page in this journey (/seiten lists only pages), so the group shows as the
 // membership the database hands the user's own browser session, and on the staff's client page
 // (groups and the access review).
 import { randomUUID } from 'node:crypto'
