@@ -36,6 +36,9 @@ export const knownCodes = new Set([
   'document_not_deleted', 'document_not_uploaded', 'document_rejected', 'document_type_mismatch', 'invalid_folder',
   'invalid_page_size', 'invalid_previous_version', 'invalid_selection', 'invalid_size', 'invalid_state',
   'note_too_long', 'undo_expired', 'version_conflict',
+  // messages (/nachrichten)
+  'conversation_not_found', 'edit_window_passed', 'quoted_message_not_found', 'message_id_conflict',
+  'participant_not_allowed', 'quote_unchangeable', 'chat_closed', 'outside_office_hours', 'chat_not_found', 'message_not_editable',
   // pages and appointments (/seiten, /termine): opening a page, answering an appointment
   'page_not_found', 'appointment_not_found', 'appointment_past', 'invalid_response', 'client_required',
 ])
