@@ -2,6 +2,7 @@
 // filters (person, action, object type, time) live in the URL. CSV through audit_events_csv
 // (formula-defused and itself audited), the hash chain checked by verify_audit_chain.
 import { errorMessageKey } from '~/utils/error-messages'
+import { saveBlobAs } from '~/utils/files'
 
 export interface AuditEvent {
   id: number
@@ -55,11 +56,7 @@ export function useAuditLog() {
   async function exportCsv() {
     const { data, error } = await (await supabase()).rpc('audit_events_csv', rpcFilters())
     if (failed(error)) return
-    const link = document.createElement('a')
-    link.href = URL.createObjectURL(new Blob([data as string], { type: 'text/csv;charset=utf-8' }))
-    link.download = `protokoll-${new Date().toISOString().slice(0, 10)}.csv`
-    link.click()
-    URL.revokeObjectURL(link.href)
+    saveBlobAs(new Blob([data as string], { type: 'text/csv;charset=utf-8' }), `protokoll-${new Date().toISOString().slice(0, 10)}.csv`)
   }
 
   async function verify() {

@@ -4,7 +4,7 @@
 // With the SHA-256 the database recorded at upload (and verify-document confirmed), the bytes are
 // fetched and hashed first and saved only if they match; a preview gets the signed URL itself.
 import { errorMessageKey } from '~/utils/error-messages'
-import { sha256Hex } from '~/utils/files'
+import { saveBlobAs, sha256Hex } from '~/utils/files'
 
 interface DownloadTarget { bucket: string, path: string, file_name: string, mime_type: string }
 
@@ -39,24 +39,21 @@ export function useDocumentDownload() {
     }
   }
 
-  function save(href: string, fileName?: string) {
+  function follow(href: string) {
     const link = document.createElement('a')
     link.href = href
     link.rel = 'noopener'
-    if (fileName) link.download = fileName
     link.click()
   }
 
   const download = (documentId: string, expectedSha256?: string) => guarded(documentId, async () => {
     const { url, target } = await signedUrl(documentId)
-    if (!expectedSha256) return save(`${url}&download=${encodeURIComponent(target.file_name)}`)
+    if (!expectedSha256) return follow(`${url}&download=${encodeURIComponent(target.file_name)}`)
     const response = await fetch(url)
     if (!response.ok) throw { status: response.status }
     const bytes = await response.arrayBuffer()
     if (await sha256Hex(bytes) !== expectedSha256.toLowerCase()) throw new ChecksumMismatch()
-    const objectUrl = URL.createObjectURL(new Blob([bytes], { type: target.mime_type }))
-    save(objectUrl, target.file_name)
-    setTimeout(() => URL.revokeObjectURL(objectUrl), 60_000)
+    saveBlobAs(new Blob([bytes], { type: target.mime_type }), target.file_name)
   })
 
   /** For a preview in the page (PDF, image): the short-lived signed URL, audited like a download. */

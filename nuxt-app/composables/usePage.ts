@@ -40,18 +40,8 @@ export function useAppointmentAnswer() {
 
 /** One appointment as an .ics file (calendar-feed function, the caller's token: RLS decides). */
 export function useAppointmentDownload() {
-  const supabase = useSupabase()
-  const { supabaseUrl, supabaseAnonKey } = useRuntimeConfig().public
-  return async (appointment: { id: string, title: string }) => {
-    const { data } = await (await supabase()).auth.getSession()
-    const response = await fetch(`${supabaseUrl}/functions/v1/calendar-feed/appointment/${appointment.id}.ics`, {
-      headers: { Authorization: `Bearer ${data.session?.access_token ?? ''}`, apikey: supabaseAnonKey },
-    }).catch(() => null)
-    if (!response?.ok) return
-    const link = document.createElement('a')
-    link.href = URL.createObjectURL(await response.blob())
-    link.download = `${appointment.title.replace(/[^\p{L}\p{N}]+/gu, '-').slice(0, 60) || 'termin'}.ics`
-    link.click()
-    URL.revokeObjectURL(link.href)
-  }
+  const { busy, errorKey, save } = useFunctionFile()
+  const download = (appointment: { id: string, title: string }) =>
+    save(`calendar-feed/appointment/${appointment.id}.ics`, `${appointment.title.replace(/[^\p{L}\p{N}]+/gu, '-').slice(0, 60) || 'termin'}.ics`)
+  return { busy, errorKey, download }
 }

@@ -21,6 +21,18 @@ export function fileType(file: { name: string, type: string }): string {
   return typesByExtension[extension] ?? ''
 }
 
+/**
+ * Hands bytes to the browser as a download named `fileName`. The object URL lives a minute: revoked
+ * at once, some browsers cancel a download that has not started reading it yet.
+ */
+export function saveBlobAs(blob: Blob, fileName: string): void {
+  const link = document.createElement('a')
+  link.href = URL.createObjectURL(blob)
+  link.download = fileName
+  link.click()
+  setTimeout(() => URL.revokeObjectURL(link.href), 60_000)
+}
+
 /** Hex SHA-256 of bytes, as the database stores it. */
 export async function sha256Hex(bytes: ArrayBuffer): Promise<string> {
   const digest = await crypto.subtle.digest('SHA-256', bytes)
