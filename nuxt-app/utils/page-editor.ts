@@ -27,10 +27,11 @@ export function applyMarkdown(edit: TextEdit, action: MarkdownAction, placeholde
   const prefix = linePrefixes[action]
   if (prefix) {
     const lineStart = text.lastIndexOf('\n', start - 1) + 1
-    const lines = text.slice(lineStart, Math.max(end, start)).split('\n')
-    const block = (text.slice(lineStart, end) ? lines : [placeholder]).map(line => (line.startsWith(prefix) ? line : prefix + line)).join('\n')
-    const rest = text.slice(Math.max(end, start))
-    return { text: text.slice(0, lineStart) + block + rest, selectionStart: lineStart, selectionEnd: lineStart + block.length }
+    const lines = text.slice(lineStart, end)
+    // An empty line gets the placeholder, selected to be typed over; selected lines stay selected.
+    if (!lines) return { text: `${text.slice(0, lineStart)}${prefix}${placeholder}${after}`, selectionStart: lineStart + prefix.length, selectionEnd: lineStart + prefix.length + placeholder.length }
+    const block = lines.split('\n').map(line => (line.startsWith(prefix) ? line : prefix + line)).join('\n')
+    return { text: text.slice(0, lineStart) + block + after, selectionStart: lineStart, selectionEnd: lineStart + block.length }
   }
   const inserted = `[${selected}](${url})`
   const urlStart = start + selected.length + 3
@@ -55,19 +56,6 @@ export function pageFileName(name: string): string {
 export function pageFileMarkdown(fileName: string, label: string, image: boolean): string {
   const text = label.replace(/[[\]\\]/g, '')
   return `${image ? '!' : ''}[${text}](${pageFileScheme}${fileName})`
-}
-
-/** The Storage path of a `datei:` reference on a page, or null for anything else. */
-export function pageFilePath(pageId: string, reference: string): string | null {
-  if (!reference.startsWith(pageFileScheme)) return null
-  let name: string
-  try {
-    name = decodeURIComponent(reference.slice(pageFileScheme.length))
-  }
-  catch {
-    return null
-  }
-  return name && !name.includes('/') && name !== '..' ? `${pageId}/${name}` : null
 }
 
 interface ClockParts { year: number, month: number, day: number, hour: number, minute: number }
@@ -123,9 +111,9 @@ export interface PageRevision {
 export function revisionText(revision: PageRevision): { key: string, params: Record<string, string> } {
   if (revision.action === 'edited') {
     const fields = revision.details.fields ?? []
-    return { key: `pages.history.edited.${fields.length === 2 ? 'both' : fields[0] ?? 'body'}`, params: {} }
+    return { key: `pageEditor.history.edited.${fields.length === 2 ? 'both' : fields[0] ?? 'body'}`, params: {} }
   }
-  return { key: `pages.history.${revision.action}`, params: { name: revision.details.name ?? revision.details.title ?? '' } }
+  return { key: `pageEditor.history.${revision.action}`, params: { name: revision.details.name ?? revision.details.title ?? '' } }
 }
 
 /** save_page's audience arguments from the picked audiences. */
