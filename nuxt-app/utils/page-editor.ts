@@ -42,7 +42,8 @@ export function applyMarkdown(edit: TextEdit, action: MarkdownAction, placeholde
 export const pageFileScheme = 'datei:'
 
 /** A file's name as it is stored under the page: no folders, nothing Storage or a URL would trip over. */
-export function pageFileName(name: string): string {
+export function pageFileName(path: string): string {
+  const name = path.split(/[/\\]/).pop() ?? ''
   const dot = name.lastIndexOf('.')
   const [stem, extension] = dot > 0 ? [name.slice(0, dot), name.slice(dot + 1)] : [name, '']
   const clean = (part: string) => part.normalize('NFKD').replace(/[\u0300-\u036F]/g, '').replace(/ß/g, 'ss')
