@@ -5,8 +5,9 @@
 // into a calendar as .ics (parsed here); Anna Schmidt sees it neither in the portal nor through the
 // API with her own browser's token, nor its image. A <script> and an onerror= in the Markdown
 // never run in a client's browser.
-import { readFile } from 'node:fs/promises'
 import { randomUUID } from 'node:crypto'
+import { readFile } from 'node:fs/promises'
+import { crc32, deflateSync } from 'node:zlib'
 import ICAL from 'ical.js'
 import type { Page } from 'playwright-core'
 import { afterAll, expect, it } from 'vitest'
@@ -24,12 +25,24 @@ const builder = 'k.mueller@mueller-bau.example'
 const carrier = 'p.hansen@nordlicht.example'
 const heir = 'anna.schmidt@example.org'
 
-// A 2×2 PNG, enough for the browser to decode and lay out.
-const lageplan = {
-  name: 'Lageplan.png',
-  mimeType: 'image/png',
-  buffer: Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFklEQVQI12P4z8DAwMDAxMDAwMDAAAANHQEDasKb6QAAAABJRU5ErkJggg==', 'base64'),
+/** A site plan as a real PNG (grey with a darker block), big enough to be seen in the screenshots. */
+function sitePlan(width: number, height: number): Buffer {
+  const chunk = (type: string, data: Buffer) => {
+    const length = Buffer.alloc(4)
+    length.writeUInt32BE(data.length)
+    const crc = Buffer.alloc(4)
+    crc.writeUInt32BE(crc32(Buffer.concat([Buffer.from(type), data])))
+    return Buffer.concat([length, Buffer.from(type), data, crc])
+  }
+  const header = Buffer.alloc(13)
+  header.writeUInt32BE(width, 0)
+  header.writeUInt32BE(height, 4)
+  header.set([8, 2, 0, 0, 0], 8)
+  const rows = Array.from({ length: height }, (_, y) => Buffer.concat([Buffer.from([0]), ...Array.from({ length: width }, (_, x) =>
+    Buffer.from(x > width / 3 && x < width * 2 / 3 && y > height / 4 && y < height * 3 / 4 ? [70, 90, 120] : [210, 214, 220]))]))
+  return Buffer.concat([Buffer.from([137, 80, 78, 71, 13, 10, 26, 10]), chunk('IHDR', header), chunk('IDAT', deflateSync(Buffer.concat(rows))), chunk('IEND', Buffer.alloc(0))])
 }
+const lageplan = { name: 'Lageplan.png', mimeType: 'image/png', buffer: sitePlan(240, 120) }
 
 /** Sets up a trap for injected code: any dialog or a set `window.__xss` counts as executed. */
 async function watchForInjectedCode(page: Page): Promise<() => Promise<unknown[]>> {
@@ -98,7 +111,7 @@ it('staff publish a group page with an image and an appointment; the group\'s cl
     await staffPage.getByText('Lageplan.png ist eingefügt.').waitFor()
     expect(await body.inputValue()).toContain('![Lageplan](datei:Lageplan.png)')
     const preview = staffPage.getByRole('region', { name: 'Vorschau', exact: true })
-    await expect.poll(() => preview.getByRole('img', { name: 'Lageplan' }).evaluate(image => (image as HTMLImageElement).naturalWidth), { timeout: 10_000 }).toBe(2)
+    await expect.poll(() => preview.getByRole('img', { name: 'Lageplan' }).evaluate(image => (image as HTMLImageElement).naturalWidth), { timeout: 10_000 }).toBe(240)
     await staffPage.getByRole('button', { name: 'Speichern', exact: true }).click()
     await staffPage.getByText('Gespeichert.').waitFor()
 
@@ -129,7 +142,7 @@ it('staff publish a group page with an image and an appointment; the group\'s cl
     await pickClient('Müller Bau GmbH (M-2026-001)', 'Müller')
     await previewAs.getByText(/^So sieht .* die Seite:$/).waitFor()
     await previewAs.getByRole('heading', { name: 'Baustellenbegehung mit dem Gutachter' }).waitFor()
-    await expect.poll(() => previewAs.getByRole('img', { name: 'Lageplan' }).evaluate(image => (image as HTMLImageElement).naturalWidth), { timeout: 10_000 }).toBe(2)
+    await expect.poll(() => previewAs.getByRole('img', { name: 'Lageplan' }).evaluate(image => (image as HTMLImageElement).naturalWidth), { timeout: 10_000 }).toBe(240)
     // The preview published nothing.
     await staffPage.getByText('Entwurf – Mandanten sehen die Seite noch nicht.').waitFor()
 
@@ -152,7 +165,7 @@ it('staff publish a group page with an image and an appointment; the group\'s cl
       await openPageFromList(builderJourney, title)
       const article = page.getByRole('article')
       await article.getByRole('heading', { name: 'Zutritt' }).waitFor()
-      await expect.poll(() => article.getByRole('img', { name: 'Lageplan' }).evaluate(image => (image as HTMLImageElement).naturalWidth), { timeout: 10_000 }).toBe(2)
+      await expect.poll(() => article.getByRole('img', { name: 'Lageplan' }).evaluate(image => (image as HTMLImageElement).naturalWidth), { timeout: 10_000 }).toBe(240)
       const image = await article.getByRole('img', { name: 'Lageplan' }).getAttribute('src')
       expect(image?.startsWith(`${testEnv.supabaseUrl}/storage/v1/object/sign/page-files/`)).toBe(true)
       const link = article.getByRole('link', { name: 'Merkblätter der BG BAU' })
@@ -191,7 +204,7 @@ it('staff publish a group page with an image and an appointment; the group\'s cl
       await carrierJourney.page.waitForURL(url => url.pathname === '/')
       await openPageFromList(carrierJourney, title)
       await expect.poll(() => carrierJourney.page.getByRole('article').getByRole('img', { name: 'Lageplan' })
-        .evaluate(image => (image as HTMLImageElement).naturalWidth), { timeout: 10_000 }).toBe(2)
+        .evaluate(image => (image as HTMLImageElement).naturalWidth), { timeout: 10_000 }).toBe(240)
       await carrierJourney.screenshots('group-page-for-nordlicht')
       expect(await executed()).toEqual([])
     }
@@ -217,7 +230,7 @@ it('staff publish a group page with an image and an appointment; the group\'s cl
       expect(await rest(`pages?select=id&slug=eq.${slug}`, token)).toEqual({ status: 200, body: [] })
       expect(await rest('rpc/get_page', token, { slug })).toMatchObject({ status: 400, body: { message: 'page_not_found' } })
       expect(await rest(`appointments?select=id&title=eq.${encodeURIComponent('Baustellenbegehung mit dem Gutachter')}`, token)).toEqual({ status: 200, body: [] })
-      const [{ id: pageId }] = (await rest(`pages?select=id&slug=eq.${slug}`, await browserAccessToken(staffPage))).body as Array<{ id: string }>
+      const pageId = ((await rest(`pages?select=id&slug=eq.${slug}`, await browserAccessToken(staffPage))).body as Array<{ id: string }>)[0]!.id
       const signing = await fetch(`${testEnv.supabaseUrl}/storage/v1/object/sign/page-files`, {
         method: 'POST',
         headers: { 'apikey': testEnv.anonKey, 'Authorization': `Bearer ${token}`, 'Content-Type': 'application/json' },
