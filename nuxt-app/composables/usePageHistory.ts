@@ -1,5 +1,6 @@
 // A page's history for the editor (page_revisions, staff only by RLS): who changed what, when;
-// newest first, the last 50 (older rows stay in the database).
+// newest first, the last 50 (older rows stay in the database). The editor reloads it whenever
+// it has read the page again, so every save, publication or archiving shows at once.
 import { errorMessageKey } from '~/utils/error-messages'
 import type { PageRevision } from '~/utils/page-editor'
 
@@ -18,6 +19,5 @@ export function usePageHistory(pageId: MaybeRefOrGetter<string | null>) {
     if (!error) rows.value = data as unknown as PageRevision[]
   }
 
-  watch(() => toValue(pageId), () => void reload(), { immediate: true })
   return { rows, errorKey, reload }
 }
