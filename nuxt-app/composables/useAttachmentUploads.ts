@@ -9,7 +9,7 @@
 // optional previous version per file, and files above one TUS part resumable through
 // `tus-js-client` (imported only when such a file comes, so other routes never load it).
 import { errorMessageKey } from '~/utils/error-messages'
-import { fileType, formatFileSize, sha256Hex } from '~/utils/files'
+import { fileType, formatFileSize, putObject, sha256Hex } from '~/utils/files'
 
 export interface UploadLimits { maxBytes: number, maxFiles: number, mimeTypes: string[] }
 
@@ -43,29 +43,6 @@ const limitsByPurpose = new Map<string, Promise<UploadLimits | null>>()
 
 /** The part size Supabase Storage expects from tus clients; smaller files go in one request. */
 const resumablePartBytes = 6 * 1024 * 1024
-
-/** Storage's upload endpoint through XMLHttpRequest, the one browser API that reports upload progress. */
-function putObject(url: string, headers: Record<string, string>, file: File, onProgress: (share: number) => void): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const request = new XMLHttpRequest()
-    request.open('POST', url)
-    for (const [name, value] of Object.entries(headers)) request.setRequestHeader(name, value)
-    request.upload.onprogress = event => event.lengthComputable && onProgress(event.loaded / event.total)
-    request.onload = () => {
-      if (request.status < 300) return resolve()
-      let body: { error?: string, message?: string } = {}
-      try {
-        body = JSON.parse(request.responseText)
-      }
-      catch {
-        // not JSON: the status says enough
-      }
-      reject({ status: request.status, code: body.error, message: body.message })
-    }
-    request.onerror = () => reject(new TypeError('upload failed'))
-    request.send(file)
-  })
-}
 
 interface Destination { url: string, headers: Record<string, string>, bucket: string, path: string, type: string }
 

@@ -41,6 +41,10 @@ export const knownCodes = new Set([
   'participant_not_allowed', 'quote_unchangeable', 'chat_closed', 'outside_office_hours', 'chat_not_found', 'message_not_editable',
   // pages and appointments (/seiten, /termine): opening a page, answering an appointment
   'page_not_found', 'appointment_not_found', 'appointment_past', 'invalid_response', 'client_required',
+  // the page editor (/seiten/neu, /seiten/<slug>/bearbeiten; texts in i18n/lazy/page-editor.json)
+  'page_id_required', 'audience_required', 'audience_not_found', 'page_archived', 'preview_user_not_client',
+  'appointment_id_required', 'appointment_time_required', 'appointment_ends_before_start', 'appointment_target_required',
+  'appointment_id_conflict', 'location_too_long', 'invalid_time_zone',
 ])
 
 /** Codes that only tell the user something exists: shown as a wrong-credentials message. */

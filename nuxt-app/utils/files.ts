@@ -51,3 +51,26 @@ export function fileIcon(mimeType: string): string {
 
 /** Whether the browser shows the type itself (a preview instead of a download). */
 export const previewable = (mimeType: string) => mimeType === 'application/pdf' || /^image\/(png|jpeg|gif|webp)$/.test(mimeType)
+
+/** Storage's upload endpoint through XMLHttpRequest, the one browser API that reports upload progress. */
+export function putObject(url: string, headers: Record<string, string>, file: File, onProgress: (share: number) => void): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const request = new XMLHttpRequest()
+    request.open('POST', url)
+    for (const [name, value] of Object.entries(headers)) request.setRequestHeader(name, value)
+    request.upload.onprogress = event => event.lengthComputable && onProgress(event.loaded / event.total)
+    request.onload = () => {
+      if (request.status < 300) return resolve()
+      let body: { error?: string, message?: string } = {}
+      try {
+        body = JSON.parse(request.responseText)
+      }
+      catch {
+        // not JSON: the status says enough
+      }
+      reject({ status: request.status, code: body.error, message: body.message })
+    }
+    request.onerror = () => reject(new TypeError('upload failed'))
+    request.send(file)
+  })
+}

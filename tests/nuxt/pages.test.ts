@@ -57,7 +57,7 @@ describe('the page list', () => {
 describe('a page body', () => {
   // DOMPurify, the second guard, needs a real browser's DOM (happy-dom's parser makes it drop everything).
   it('renders Markdown, escapes raw HTML, refuses script links and opens links outside the portal', () => {
-    const html = renderPageMarkdown('## Gütetermin\n\n**Bitte** mitbringen <img src=x onerror="alert(1)"><script>alert(2)</script>\n\n[BMJ](https://www.bmj.de/) [x](javascript:alert(3))')
+    const { html } = renderPageMarkdown('## Gütetermin\n\n**Bitte** mitbringen <img src=x onerror="alert(1)"><script>alert(2)</script>\n\n[BMJ](https://www.bmj.de/) [x](javascript:alert(3))')
     expect(html).toContain('<h2>Gütetermin</h2>')
     expect(html).toContain('<strong>Bitte</strong>')
     expect(html).not.toMatch(/<img|<script/)

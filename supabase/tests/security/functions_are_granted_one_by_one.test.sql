@@ -31,7 +31,8 @@ select set_eq(
         'restore_document', 'file_documents', 'mark_document_seen',
         'save_page', 'set_page_published', 'set_page_archived', 'mark_page_read', 'list_pages', 'get_page',
         'preview_page_as', 'search_page_audiences', 'respond_to_appointment', 'upcoming_appointments',
-        'create_calendar_feed', 'revoke_calendar_feed', 'my_calendar_feed', 'appointment_calendar_entry'],
+        'create_calendar_feed', 'revoke_calendar_feed', 'my_calendar_feed', 'appointment_calendar_entry',
+        'save_appointment', 'delete_appointment'],
   'authenticated can execute exactly the portal RPCs in public');
 
 select ok(

@@ -8,6 +8,8 @@ select ok((select not public and not (allowed_mime_types && array['text/html', '
              from storage.buckets where id = 'page-files'), 'the bucket is private and takes no HTML, SVG or scripts');
 select tests.create_portal_world();
 select set_config('storage.allow_delete_query', 'true', true);
+-- Only this test's files (a database the journeys ran on holds others; rolled back at the end).
+delete from storage.objects where bucket_id = 'page-files';
 insert into storage.objects (bucket_id, name) values
   ('page-files', tests.fixture('page_a') || '/plan.png'),
   ('page-files', tests.fixture('page_g') || '/rundschreiben.pdf'),
