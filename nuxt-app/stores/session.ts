@@ -87,9 +87,8 @@ export const useSessionStore = defineStore('session', () => {
       if (error) throw error
       return
     }
-    // This tab forgets everything it kept, server reachable or not: the session (should Auth not have
-    // removed it), the drafts and the unsent messages of tickets and conversations.
-    sessionStorage.clear()
+    // Server unreachable: this device forgets the session all the same (it lives in sessionStorage).
+    if (error) sessionStorage.clear()
     session.value = null
     security.value = null
   }

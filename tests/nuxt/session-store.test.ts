@@ -74,16 +74,6 @@ describe('session store', () => {
     expect(store.gate()).toBe('sign-in')
   })
 
-  it('forgets this tab\'s drafts and unsent messages on sign-out', async () => {
-    supabase.rpcAnswers.set('my_access_state', { data: securityAnswer })
-    const store = useSessionStore()
-    await store.signIn('mandantin@example.com', 'Regenschirm Tanzt Leise')
-    sessionStorage.setItem('portal.message-draft.c1', '{"body":"Vertraulich","id":"m1","quotedId":null}')
-    sessionStorage.setItem('portal.message-outbox.c1', '[{"id":"m2","body":"Offline geschrieben"}]')
-    await store.signOut()
-    expect(sessionStorage.length).toBe(0)
-  })
-
   it('keeps this device signed in when signing out the others', async () => {
     supabase.rpcAnswers.set('my_access_state', { data: { ...securityAnswer, step_up_required: false, access_allowed: true } })
     const store = useSessionStore()
