@@ -1,6 +1,7 @@
 // The live chat's pure rules: how often "typing" is announced and how long it is shown, who of the
 // participants is present, and the queue of messages written while offline (kept per conversation
-// in sessionStorage, like the drafts, so a reload loses nothing and a sign-out forgets them).
+// in sessionStorage under the drafts' prefix `portal.draft.`, so a reload loses nothing and the
+// sign-out's clearing of the drafts forgets them too).
 
 /** At most one typing broadcast per this interval while someone types. */
 export const typingIntervalMs = 2500
@@ -62,7 +63,7 @@ export const withoutDelivered = (queue: readonly PendingMessage[], deliveredIds:
   return queue.filter(each => !delivered.has(each.id))
 }
 
-const outboxKey = (conversationId: string) => `portal.message-outbox.${conversationId}`
+const outboxKey = (conversationId: string) => `portal.draft.outbox.${conversationId}`
 
 export function readOutbox(conversationId: string): PendingMessage[] {
   try {

@@ -108,7 +108,7 @@ it('queues a message written offline, shows it pending, and delivers it once whe
     expect(await messageItems(mine.page, body).count()).toBe(0)
     // The box is free again, and the queued message survives in this tab's sessionStorage only.
     expect(await mine.page.getByLabel('Antwort').inputValue()).toBe('')
-    expect(await mine.page.evaluate(key => sessionStorage.getItem(key), `portal.message-outbox.${id}`)).toContain('Rückruf')
+    expect(await mine.page.evaluate(key => sessionStorage.getItem(key), `portal.draft.outbox.${id}`)).toContain('Rückruf')
     expect(await mine.page.evaluate(() => Object.keys(localStorage).filter(key => localStorage.getItem(key)?.includes('Rückruf')))).toEqual([])
     await mine.screenshots('offline-pending')
     expect(await accessibilityViolations(mine.page)).toEqual([])
@@ -124,7 +124,7 @@ it('queues a message written offline, shows it pending, and delivers it once whe
     const { data, error } = await owner.client.from('messages').select('id').eq('conversation_id', id).eq('body', body)
     expect(error).toBeNull()
     expect(data).toHaveLength(1)
-    expect(await mine.page.evaluate(key => sessionStorage.getItem(key), `portal.message-outbox.${id}`)).toBeNull()
+    expect(await mine.page.evaluate(key => sessionStorage.getItem(key), `portal.draft.outbox.${id}`)).toBeNull()
     await mine.screenshots('back-online-delivered')
     await desk.screenshots('offline-message-arrived')
   }

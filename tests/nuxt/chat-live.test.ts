@@ -81,7 +81,7 @@ describe('useMessageOutbox', () => {
     await Promise.all([second.flush(), second.flush()])
     expect(delivered).toEqual(['a', 'b', 'c'])
     expect(second.pending.value).toEqual([])
-    expect(sessionStorage.getItem('portal.message-outbox.c1')).toBeNull()
+    expect(sessionStorage.getItem('portal.draft.outbox.c1')).toBeNull()
     second.scope.stop()
   })
 
