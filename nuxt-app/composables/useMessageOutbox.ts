@@ -64,5 +64,5 @@ export function useMessageOutbox(conversationId: MaybeRefOrGetter<string>, deliv
     if (now) void flush()
   })
 
-  return { pending: readonly(pending), queue, flush, discard }
+  return { pending: computed(() => pending.value), queue, flush, discard }
 }

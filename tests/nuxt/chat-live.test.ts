@@ -88,7 +88,7 @@ describe('useMessageOutbox', () => {
   it('stops at a send without an answer and keeps the order; a refused message waits to be discarded without holding the others', async () => {
     network.online.value = true
     const answers: Delivery[] = [{ sent: false, refusedKey: null }, { sent: false, refusedKey: 'errors.codes.body_too_long' }, { sent: true }, { sent: true }]
-    const deliver = vi.fn(async (): Promise<Delivery> => answers.shift()!)
+    const deliver = vi.fn(async (_message: PendingMessage): Promise<Delivery> => answers.shift()!)
     const box = outbox(deliver)
     box.queue(pending('a'))
     box.queue(pending('b'))
@@ -97,7 +97,7 @@ describe('useMessageOutbox', () => {
     expect(box.pending.value.map(each => each.id)).toEqual(['a', 'b'])
 
     await box.flush()
-    expect(deliver.mock.calls.map(([message]) => (message as PendingMessage).id)).toEqual(['a', 'a', 'b'])
+    expect(deliver.mock.calls.map(([message]) => message.id)).toEqual(['a', 'a', 'b'])
     expect(box.pending.value.map(each => [each.id, each.refusedKey])).toEqual([['a', 'errors.codes.body_too_long']])
     box.discard('a')
     expect(box.pending.value).toEqual([])
