@@ -5,7 +5,7 @@
 // page is in front, new messages by others are marked read (mark_conversation_read). A message that
 // cannot be sent now waits in the outbox (useMessageOutbox) and goes out on the next rejoin or
 // `online` event.
-import type { PendingMessage, Person } from '~/utils/chat-live'
+import { nextToSend, type PendingMessage, type Person } from '~/utils/chat-live'
 import { errorMessageKey } from '~/utils/error-messages'
 import { mergeMessages, type MessageRow } from '~/utils/messages'
 import type { Delivery } from '~/composables/useMessageOutbox'
@@ -175,8 +175,8 @@ export function useConversation(conversationId: MaybeRefOrGetter<string>, kind: 
 
   async function send(body: string, messageId: string, quotedId: string | null, attachmentIds: string[]): Promise<SendOutcome> {
     const message: PendingMessage = { id: messageId, body, quotedId, attachmentIds, queuedAt: new Date().toISOString() }
-    // Offline, or earlier messages still waiting: behind them, so the order stays the writer's.
-    if (!online.value || outbox.pending.value.length > 0) {
+    // Offline, or earlier messages still waiting to be sent: behind them, so the order stays the writer's.
+    if (!online.value || nextToSend(outbox.pending.value)) {
       outbox.queue(message)
       void outbox.flush()
       return 'queued'
