@@ -2,9 +2,13 @@
 // request) with quotes, read ticks and files, and live through `conversation:<id>`. The topic
 // carries only where to look; every event and every (re)join re-reads from list_messages, so the
 // database's order and its access check win (a removed participant learns nothing new). While the
-// page is in front, new messages by others are marked read (mark_conversation_read).
+// page is in front, new messages by others are marked read (mark_conversation_read). A message that
+// cannot be sent now waits in the outbox (useMessageOutbox) and goes out on the next rejoin or
+// `online` event.
+import { nextToSend, type PendingMessage, type Person } from '~/utils/chat-live'
 import { errorMessageKey } from '~/utils/error-messages'
 import { mergeMessages, type MessageRow } from '~/utils/messages'
+import type { Delivery } from '~/composables/useMessageOutbox'
 
 export interface ConversationDetail {
   id: string
@@ -17,6 +21,8 @@ export interface ConversationDetail {
 
 /** A refusal as an i18n key, or null when the database took it. */
 export type Outcome = string | null
+/** Sending: as Outcome, or queued to be sent once the connection is back. */
+export type SendOutcome = Outcome | 'queued'
 
 const pageSize = 50
 
@@ -25,7 +31,9 @@ export function useConversation(conversationId: MaybeRefOrGetter<string>, kind: 
   const sessionStore = useSessionStore()
   const myId = computed(() => sessionStore.user?.id ?? null)
   const conversation = ref<ConversationDetail | null>(null)
-  const participants = ref<string[]>([])
+  /** The participants as the database lists them (ids for presence and typing, names to show). */
+  const people = ref<Person[]>([])
+  const participants = computed(() => people.value.map(person => person.name))
   const messages = shallowRef<MessageRow[]>([])
   const hasOlder = ref(false)
   const status = ref<'loading' | 'ready' | 'missing' | 'error'>('loading')
@@ -42,7 +50,7 @@ export function useConversation(conversationId: MaybeRefOrGetter<string>, kind: 
   async function load() {
     const mine = ++generation
     const client = await supabase()
-    const [found, people] = await Promise.all([
+    const [found, members] = await Promise.all([
       client.from('conversations').select('id, subject, chat_status, assigned_to, client:clients(name), matter:matters(title, reference)').eq('id', id.value).eq('kind', kind).maybeSingle(),
       client.from('conversation_participants').select('user_id, profiles(display_name)').eq('conversation_id', id.value),
     ])
@@ -61,8 +69,9 @@ export function useConversation(conversationId: MaybeRefOrGetter<string>, kind: 
       const newest = await page({ page_size: pageSize })
       if (mine !== generation) return
       conversation.value = found.data as unknown as ConversationDetail
-      participants.value = ((people.data ?? []) as unknown as Array<{ profiles: { display_name: string } | null }>)
-        .map(row => row.profiles?.display_name ?? '').filter(Boolean).sort((a, b) => a.localeCompare(b))
+      people.value = ((members.data ?? []) as unknown as Array<{ user_id: string, profiles: { display_name: string } | null }>)
+        .map(row => ({ id: row.user_id, name: row.profiles?.display_name ?? '' })).filter(person => person.name)
+        .sort((a, b) => a.name.localeCompare(b.name))
       messages.value = newest
       hasOlder.value = newest.length === pageSize
       errorKey.value = null
@@ -136,7 +145,7 @@ export function useConversation(conversationId: MaybeRefOrGetter<string>, kind: 
       }
       else if (event === 'read') void refetch(messages.value.slice(-pageSize).map(message => message.id)).catch(() => {})
     },
-    onJoin: () => void catchUp(),
+    onJoin: () => void catchUp().then(outbox.flush),
   })
 
   watch(id, () => {
@@ -150,13 +159,33 @@ export function useConversation(conversationId: MaybeRefOrGetter<string>, kind: 
     document.removeEventListener('visibilitychange', onVisible)
   })
 
-  async function send(body: string, messageId: string, quotedId: string | null, attachmentIds: string[]): Promise<Outcome> {
+  /** One message to the database; a retry with the same id lands once. */
+  async function deliver(message: PendingMessage): Promise<Delivery> {
     const { error, status: httpStatus } = await (await supabase()).rpc('send_message', {
-      conversation_id: id.value, message_id: messageId, body, quoted_message_id: quotedId, attachment_ids: attachmentIds.length ? attachmentIds : null,
+      conversation_id: id.value, message_id: message.id, body: message.body, quoted_message_id: message.quotedId,
+      attachment_ids: message.attachmentIds.length ? message.attachmentIds : null,
     })
-    if (error) return errorMessageKey({ ...error, status: httpStatus })
-    await refetch([messageId]).catch(() => {})
-    return null
+    // No answer at all (offline, connection broken): it may or may not have arrived; the outbox tries again.
+    if (error) return { sent: false, refusedKey: httpStatus === 0 ? null : errorMessageKey({ ...error, status: httpStatus }) }
+    await refetch([message.id]).catch(() => {})
+    return { sent: true }
+  }
+  const outbox = useMessageOutbox(id, deliver)
+  const { online } = useNetworkStatus()
+
+  async function send(body: string, messageId: string, quotedId: string | null, attachmentIds: string[]): Promise<SendOutcome> {
+    const message: PendingMessage = { id: messageId, body, quotedId, attachmentIds, queuedAt: new Date().toISOString() }
+    // Offline, or earlier messages still waiting to be sent: behind them, so the order stays the writer's.
+    if (!online.value || nextToSend(outbox.pending.value)) {
+      outbox.queue(message)
+      void outbox.flush()
+      return 'queued'
+    }
+    const outcome = await deliver(message)
+    if (outcome.sent) return null
+    if (outcome.refusedKey) return outcome.refusedKey
+    outbox.queue(message)
+    return 'queued'
   }
 
   /** Edits and deletions are single-row updates under the messages' policies; the triggers keep the window and the audit. */
@@ -170,5 +199,5 @@ export function useConversation(conversationId: MaybeRefOrGetter<string>, kind: 
   const edit = (messageId: string, body: string) => change(messageId, { body })
   const remove = (messageId: string) => change(messageId, { deleted_at: new Date().toISOString() })
 
-  return { conversation, participants, messages, hasOlder, status, errorKey, myId, live: live.state, load, loadOlder, send, edit, remove }
+  return { conversation, people, participants, pending: outbox.pending, discardPending: outbox.discard, messages, hasOlder, status, errorKey, myId, live: live.state, load, loadOlder, send, edit, remove }
 }

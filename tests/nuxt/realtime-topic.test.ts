@@ -7,24 +7,51 @@ import { mockNuxtImport } from '@nuxt/test-utils/runtime'
 import { effectScope, ref } from 'vue'
 
 type Status = 'SUBSCRIBED' | 'CHANNEL_ERROR' | 'CLOSED'
-interface FakeChannel { topic: string, private: boolean, emit: (event: string, payload: object) => void, status: (status: Status) => void }
+interface FakeChannel {
+  topic: string
+  private: boolean
+  listensTo: string[]
+  tracked: object[]
+  sent: object[]
+  presence: Record<string, object[]>
+  emit: (event: string, payload: object) => void
+  status: (status: Status) => void
+  syncPresence: (state: Record<string, object[]>) => void
+}
 
 const { realtime } = vi.hoisted(() => {
   const channels: FakeChannel[] = []
   const client = {
     channels,
+    connected: true,
+    isConnected: () => client.connected,
     setAuth: vi.fn(async () => {}),
     removeChannel: vi.fn(async (channel: FakeChannel) => void channels.splice(channels.indexOf(channel), 1)),
     channel: vi.fn((topic: string, options: { config: { private: boolean } }) => {
-      let onBroadcast: (message: { event: string, payload: object }) => void = () => {}
+      const callbacks: Record<string, (message: never) => void> = {}
       let onStatus: (status: Status) => void = () => {}
       const channel = {
         topic,
         private: options.config.private,
-        emit: (event: string, payload: object) => onBroadcast({ event, payload }),
+        listensTo: [] as string[],
+        tracked: [] as object[],
+        sent: [] as object[],
+        presence: {} as Record<string, object[]>,
+        emit: (event: string, payload: object) => callbacks.broadcast?.({ event, payload } as never),
         status: (status: Status) => onStatus(status),
-        on: (_type: string, _filter: object, callback: typeof onBroadcast) => {
-          onBroadcast = callback
+        syncPresence: (state: Record<string, object[]>) => {
+          channel.presence = state
+          callbacks.presence?.({} as never)
+        },
+        presenceState: () => channel.presence,
+        track: async (meta: object) => void channel.tracked.push(meta),
+        send: async (message: object) => {
+          channel.sent.push(message)
+          return 'ok'
+        },
+        on: (type: string, _filter: object, callback: (message: never) => void) => {
+          callbacks[type] = callback
+          channel.listensTo.push(type)
           return channel
         },
         subscribe: (callback: typeof onStatus) => {
@@ -97,5 +124,39 @@ describe('useRealtimeTopic', () => {
     expect(realtime.channels.map(channel => channel.topic)).toEqual(['user:u2'])
     scope.stop()
     vi.useRealTimers()
+  })
+
+  it('is present where a listener asks for it, tracked anew on every join, and sends typing only over a joined socket', async () => {
+    const heard: unknown[][] = []
+    const listener = { onMessage: vi.fn(), presence: { meta: { user_id: 'me' }, onSync: (metas: unknown[]) => heard.push(metas) } }
+    const scope = effectScope()
+    const { send } = scope.run(() => useRealtimeTopic('conversation:c1', listener))!
+    const plain = effectScope()
+    plain.run(() => useRealtimeTopic('ticket:t1', { onMessage: vi.fn() }))
+    await settle()
+    const [chat, ticket] = realtime.channels
+    expect(chat!.listensTo).toEqual(['broadcast', 'presence'])
+    expect(ticket!.listensTo).toEqual(['broadcast'])
+
+    expect(await send('typing', { user_id: 'me' })).toBe(false)
+    chat!.status('SUBSCRIBED')
+    expect(chat!.tracked).toEqual([{ user_id: 'me' }])
+    chat!.syncPresence({ a: [{ user_id: 'me' }], b: [{ user_id: 'jonas' }, { user_id: 'jonas' }] })
+    expect(heard.at(-1)).toEqual([{ user_id: 'me' }, { user_id: 'jonas' }, { user_id: 'jonas' }])
+    expect(await send('typing', { user_id: 'me' })).toBe(true)
+    expect(chat!.sent).toEqual([{ type: 'broadcast', event: 'typing', payload: { user_id: 'me' } }])
+
+    // Away: nobody is known to be present, and nothing is sent (nor handed to REST).
+    chat!.status('CHANNEL_ERROR')
+    expect(heard.at(-1)).toEqual([])
+    expect(await send('typing', { user_id: 'me' })).toBe(false)
+    chat!.status('SUBSCRIBED')
+    realtime.connected = false
+    expect(await send('typing', { user_id: 'me' })).toBe(false)
+    realtime.connected = true
+    expect(chat!.tracked).toHaveLength(2)
+    expect(chat!.sent).toHaveLength(1)
+    scope.stop()
+    plain.stop()
   })
 })
