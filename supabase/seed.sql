@@ -377,8 +377,8 @@ insert into public.invitations (kind, client_id, role, email, invited_by) values
 -- dismissal case, read by everyone ("gelesen"); Anna Schmidt's chat of yesterday, taken by Jonas
 -- Becker and closed; Peter Hansen's chat (first section) still waits for the firm. The PDF is a
 -- row here; `make dev` uploads its bytes (scripts/demo-files.ts). A demo client starts a new chat
--- with "Chat starten" within office hours (Mon–Fri 8–18). Triggers write notifications and
--- broadcasts; no demo mail is left waiting.
+-- with "Chat beginnen oder fortsetzen" within office hours (Mon–Fri 8–18). Triggers write
+-- notifications and broadcasts; no demo mail is left waiting.
 -- ---------------------------------------------------------------------------------------------
 
 insert into public.conversations (id, kind, subject, client_id, matter_id, created_by, created_at) values
@@ -448,10 +448,14 @@ insert into public.documents (id, conversation_id, message_id, name, size_bytes,
    now() - interval '3 days', now() - interval '3 days', '00000000-0000-4000-a000-000000000001');
 
 -- Read state: everyone has read up to their own last word; Klaus Müller not Jonas Becker's news,
--- so his badge shows one and Jonas Becker's message has no "gelesen" yet.
+-- so his badge shows one and Jonas Becker's message has no "gelesen" yet. In the first section's
+-- thread only the expert has not read Dr. Weber's last word.
 update public.conversation_participants as p set last_read_at = r.read_at
   from (values
-    ('00000000-0000-4000-e000-000000000004'::uuid, '00000000-0000-4000-a000-000000000001'::uuid, now()),
+    ('00000000-0000-4000-e000-000000000001'::uuid, '00000000-0000-4000-a000-000000000011'::uuid, now() - interval '19 hours'),
+    ('00000000-0000-4000-e000-000000000001', '00000000-0000-4000-a000-000000000001', now() - interval '20 hours'),
+    ('00000000-0000-4000-e000-000000000001', '00000000-0000-4000-a000-000000000041', now() - interval '1 day'),
+    ('00000000-0000-4000-e000-000000000004', '00000000-0000-4000-a000-000000000001', now()),
     ('00000000-0000-4000-e000-000000000004', '00000000-0000-4000-a000-000000000002', now() - interval '5 hours'),
     ('00000000-0000-4000-e000-000000000004', '00000000-0000-4000-a000-000000000011', now() - interval '1 day 23 hours'),
     ('00000000-0000-4000-e000-000000000005', '00000000-0000-4000-a000-000000000003', now() - interval '21 hours'),
