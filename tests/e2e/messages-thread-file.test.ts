@@ -18,7 +18,7 @@ it('staff send a thread with a PDF, the client opens the file and answers, staff
   const staff = await staffMember('e2e-thread-staff')
   const client = await newClient(staff, 'E2E Hochbau GmbH')
   const owner = await clientUser(staff, client, 'e2e-thread-owner')
-  const [{ reference }] = await db()<Array<{ reference: string }>>`select reference_number as reference from public.clients where id = ${client.id}`
+  const [stored] = await db()<Array<{ reference: string }>>`select reference_number as reference from public.clients where id = ${client.id}`
   const subject = `Mängelanzeige Lindenstraße ${client.id.slice(0, 4)}`
   const body = 'Guten Tag, anbei der Entwurf der Mängelanzeige. Bitte prüfen Sie, ob alle Mängel aufgeführt sind.'
   const reply = 'Danke, Punkt 3 ist vollständig. Bitte so abschicken.'
@@ -43,7 +43,7 @@ it('staff send a thread with a PDF, the client opens the file and answers, staff
     // The client picker suggests as one types; the full label chooses.
     const picker = desk.getByLabel('Mandant')
     await picker.fill(client.name)
-    const label = `${client.name} (${reference})`
+    const label = `${client.name} (${stored!.reference})`
     await desk.locator(`datalist option[value="${label}"]`).waitFor({ state: 'attached' })
     await picker.fill(label)
     await desk.getByRole('checkbox', { name: 'e2e-thread-owner (Test)' }).check()

@@ -15,6 +15,7 @@ import { DatabaseBroadcasts, databaseMessage, isMessagesTable } from './database
 import { Hub } from './hub.ts'
 import { PostgresChanges } from './postgres-changes.ts'
 import { PresenceRegistry } from './presence.ts'
+import { realtimeProfile } from './profile.ts'
 import { parseVsn } from './protocol.ts'
 import { policyHeaders, RealtimeSocket } from './socket.ts'
 import { WalReader } from './wal.ts'
@@ -51,11 +52,17 @@ export const realtime: ModuleFactory = ({ config, jwt }) => {
   }
   const websockets = new WebSocketServer({ noServer: true, perMessageDeflate: false })
   const pollInterval = () => (websockets.clients.size > 0 ? pollIntervalMs.listening : pollIntervalMs.idle)
-  const reader = new WalReader(walSql, { slotName, pollIntervalMs: pollInterval, maxChanges: 1000, recoveryWindowMs }, {
+  const profile = realtimeProfile(process.env.DEVSTACK_REALTIME_PROFILE === '1')
+  const reader = new WalReader(walSql, { slotName, pollIntervalMs: pollInterval, maxChanges: 1000, recoveryWindowMs, onPeek: profile?.peek }, {
     async onTransaction(transaction, phase) {
       for (const change of transaction.changes) {
         const message = databaseMessage(change)
-        if (message) databaseBroadcasts.deliver(message, phase)
+        if (message && profile) {
+          const handedOver = performance.now()
+          databaseBroadcasts.deliver(message, phase)
+          profile.delivered(Date.now() - message.committedAt, performance.now() - handedOver)
+        }
+        else if (message) databaseBroadcasts.deliver(message, phase)
         else if (!isMessagesTable(change)) {
           // One change that cannot be delivered must not hold up the WAL behind it.
           await context.changes.handle(change).catch((error: unknown) =>
@@ -96,6 +103,7 @@ export const realtime: ModuleFactory = ({ config, jwt }) => {
     async stop() {
       for (const ws of websockets.clients) ws.close(1001, 'server shutting down')
       await reader.stop()
+      profile?.stop()
       await Promise.all([sql.end({ timeout: 5 }), walSql.end({ timeout: 5 })])
     },
     describe: () => [`Realtime    ws://127.0.0.1:${config.ports.api}/realtime/v1/websocket (database broadcasts through slot ${slotName})`],

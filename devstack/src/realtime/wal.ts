@@ -49,6 +49,8 @@ export interface WalReaderOptions {
   maxChanges: number
   /** After a start with a backlog, the slot is held this long so a crash meanwhile keeps it. */
   recoveryWindowMs: number
+  /** Told how long each peek took and how many rows it decoded (DEVSTACK_REALTIME_PROFILE). */
+  onPeek?: (ms: number, rows: number) => void
 }
 
 interface PeekRow {
@@ -176,7 +178,9 @@ export class WalReader {
     this.lastFlushLsn = flush!.lsn
     // While a backlog is held the slot does not move, so every peek starts at the backlog again.
     const limit = this.recoveryEndsAt === null ? this.options.maxChanges : null
+    const peekStarted = performance.now()
     const rows = await this.peek(limit)
+    this.options.onPeek?.(performance.now() - peekStarted, rows.length)
     this.moreWaiting = limit !== null && rows.length >= limit
     let backlogSeen = false
     for (const transaction of groupTransactions(rows)) {
