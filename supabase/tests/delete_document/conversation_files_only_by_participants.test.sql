@@ -6,8 +6,7 @@ select plan(6);
 
 select tests.create_portal_world();
 select tests.act_as('staff');
-select tests.remember('report', tests.completed_attachment('Gutachten.pdf'));
-select public.send_message(tests.fixture('conv_a1'), gen_random_uuid(), 'Das Gutachten anbei', null, array[tests.fixture('report')]);
+select tests.remember('report', tests.sent_attachment(tests.fixture('conv_a1'), 'Gutachten.pdf'));
 
 select tests.act_as('lawyer');
 select throws_ok($$select public.delete_document(tests.fixture('report'))$$, 'P0001', 'document_not_found',
