@@ -36,7 +36,7 @@ function refuse(socket: Duplex, status: string): void {
   socket.end(`HTTP/1.1 ${status}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`)
 }
 
-export const realtime: ModuleFactory = ({ config, jwt }) => {
+export const realtime: ModuleFactory = ({ config, jwt, commits }) => {
   const sql = connect(config, 'supabase_admin', { max: 10 })
   const walSql = connect(config, 'supabase_admin', { max: 1 })
   const hub = new Hub<Channel>()
@@ -72,6 +72,9 @@ export const realtime: ModuleFactory = ({ config, jwt }) => {
     },
     onRecoveryEnd: () => databaseBroadcasts.endRecovery(),
   })
+
+  // A REST write just committed: what it broadcast is in the WAL now, not at the next poll.
+  commits?.subscribe(() => reader.nudge())
 
   const service: HttpService = {
     prefix: '/realtime/v1',

@@ -109,6 +109,8 @@ export class WalReader {
   private stopped = false
   private loop: Promise<void> | undefined
   private wake: (() => void) | undefined
+  /** A nudge came while a poll ran: poll again right after it instead of pausing. */
+  private nudged = false
   /** Last commit handed to the handlers (in memory; the slot may lag behind during recovery). */
   private processedLsn = 0n
   private processedLsnText = ''
@@ -138,6 +140,7 @@ export class WalReader {
 
   /** Looks at the WAL now instead of at the end of the current pause. */
   nudge(): void {
+    this.nudged = true
     this.wake?.()
   }
 
@@ -150,6 +153,7 @@ export class WalReader {
   private async run(): Promise<void> {
     let failures = 0
     while (!this.stopped) {
+      this.nudged = false
       try {
         await this.poll()
         failures = 0
@@ -158,7 +162,7 @@ export class WalReader {
         failures++
         console.error('[realtime] reading the WAL failed:', error instanceof Error ? error.message : error)
       }
-      if (this.moreWaiting && failures === 0) continue
+      if ((this.moreWaiting || this.nudged) && failures === 0) continue
       await new Promise<void>((resolveSleep) => {
         const timer = setTimeout(resolveSleep, failures ? Math.min(5_000, 200 * 2 ** failures) : this.options.pollIntervalMs())
         this.wake = () => {

@@ -32,6 +32,8 @@ export interface RestContext {
   settings: RestSettings
   cache: () => SchemaCache
   timezones: () => Promise<Set<string>>
+  /** After a write's transaction committed (the realtime module reads the WAL at once). */
+  committed?: () => void
 }
 
 interface Caller {
@@ -54,6 +56,7 @@ export async function handleRest(context: RestContext, req: IncomingMessage, res
     const method = (req.method ?? 'GET').toUpperCase()
     caller = await authenticate(context, req)
     const outcome = await route(context, req, url, method, caller)
+    if (!readMethods.has(method)) context.committed?.()
     res.writeHead(outcome.status, outcome.headers)
     res.end(method === 'HEAD' ? undefined : outcome.body)
   }
