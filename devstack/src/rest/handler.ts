@@ -32,7 +32,7 @@ export interface RestContext {
   settings: RestSettings
   cache: () => SchemaCache
   timezones: () => Promise<Set<string>>
-  /** After a write's transaction committed (the realtime module reads the WAL at once). */
+  /** After a read-write transaction committed (the realtime module reads the WAL at once). */
   committed?: () => void
 }
 
@@ -56,7 +56,6 @@ export async function handleRest(context: RestContext, req: IncomingMessage, res
     const method = (req.method ?? 'GET').toUpperCase()
     caller = await authenticate(context, req)
     const outcome = await route(context, req, url, method, caller)
-    if (!readMethods.has(method)) context.committed?.()
     res.writeHead(outcome.status, outcome.headers)
     res.end(method === 'HEAD' ? undefined : outcome.body)
   }
@@ -727,6 +726,7 @@ async function execute(scope: RequestScope, options: RunOptions): Promise<RunRes
     const failure = options.check?.(result)
     if (decideAtEnd) await connection.unsafe(failure ? 'rollback' : end)
     if (failure) throw failure
+    if (!options.readOnly && !rollback) context.committed?.()
     return result
   }
   finally {
