@@ -117,9 +117,9 @@ export function demoDocx(lines: string[]): Buffer {
   ])
 }
 
-/** The demo file for a document of `mimeType`; null when the demo has no generator for it. */
-export function demoFile(mimeType: string, name: string, matterTitle: string): Buffer | null {
-  const lines = [name, `Akte: ${matterTitle}`, 'Demo-Dokument des Mandantenportals (make dev). Kein echter Inhalt.']
+/** The demo file for a document of `mimeType` (`home`: its matter or thread); null when the demo has no generator for it. */
+export function demoFile(mimeType: string, name: string, home: string): Buffer | null {
+  const lines = [name, home, 'Demo-Dokument des Mandantenportals (make dev). Kein echter Inhalt.']
   switch (mimeType) {
     case 'application/pdf': return demoPdf(lines)
     case 'image/png': return demoPng()
@@ -137,15 +137,17 @@ export async function uploadDemoFiles(config: DevstackConfig, documentIds?: stri
   // The superuser: the row's size and checksum are the seed's to correct, with triggers off.
   const sql = postgres(dbUrl(config, 'supabase_admin'), { max: 1, onnotice: () => {} })
   try {
-    const missing = await sql<Array<{ id: string, name: string, mime_type: string, storage_path: string, matter_title: string }>>`
-      select d.id, d.name, d.mime_type, d.storage_path, m.title as matter_title
-        from public.documents as d join public.matters as m on m.id = d.matter_id
+    const missing = await sql<Array<{ id: string, name: string, mime_type: string, storage_path: string, home: string }>>`
+      select d.id, d.name, d.mime_type, d.storage_path, coalesce('Akte: ' || m.title, 'Nachricht: ' || c.subject, '') as home
+        from public.documents as d
+        left join public.matters as m on m.id = d.matter_id
+        left join public.conversations as c on c.id = d.conversation_id
        where d.uploaded_at is not null and (${documentIds ?? null}::uuid[] is null or d.id = any(${documentIds ?? null}::uuid[]))
          and not exists (select 1 from storage.objects as o where o.bucket_id = 'documents' and o.name = d.storage_path)
        order by d.created_at, d.id`
     let written = 0
     for (const row of missing) {
-      const bytes = demoFile(row.mime_type, row.name, row.matter_title)
+      const bytes = demoFile(row.mime_type, row.name, row.home)
       if (!bytes) {
         console.warn(`demo files: no demo file for ${row.mime_type} (${row.name})`)
         continue

@@ -370,6 +370,102 @@ select private.audit('document.downloaded', 'document', '00000000-0000-4000-9000
 insert into public.invitations (kind, client_id, role, email, invited_by) values
   ('client', '00000000-0000-4000-b000-000000000003', 'member', 'disposition@nordlicht.example', '00000000-0000-4000-a000-000000000002');
 
+-- ---------------------------------------------------------------------------------------------
+-- Messages and chat (issue 12): a thread about the Lindenstraße matter in which Dr. Weber sends
+-- a draft as a PDF, Klaus Müller answers quoting it (edited), withdraws a message (deleted, the
+-- audit stays) and has not read Jonas Becker's newest news; Peter Hansen's thread about the
+-- dismissal case, read by everyone ("gelesen"); Anna Schmidt's chat of yesterday, taken by Jonas
+-- Becker and closed; Peter Hansen's chat (first section) still waits for the firm. The PDF is a
+-- row here; `make dev` uploads its bytes (scripts/demo-files.ts). A demo client starts a new chat
+-- with "Chat beginnen oder fortsetzen" within office hours (Mon–Fri 8–18). Triggers write
+-- notifications and broadcasts; no demo mail is left waiting.
+-- ---------------------------------------------------------------------------------------------
+
+insert into public.conversations (id, kind, subject, client_id, matter_id, created_by, created_at) values
+  ('00000000-0000-4000-e000-000000000004', 'thread', 'Mängelanzeige an den Generalunternehmer', '00000000-0000-4000-b000-000000000001',
+   '00000000-0000-4000-c000-000000000001', '00000000-0000-4000-a000-000000000001', now() - interval '3 days'),
+  ('00000000-0000-4000-e000-000000000005', 'thread', 'Witnesses for the conciliation hearing', '00000000-0000-4000-b000-000000000003',
+   '00000000-0000-4000-c000-000000000004', '00000000-0000-4000-a000-000000000003', now() - interval '1 day 2 hours');
+insert into public.conversations (id, kind, client_id, created_by, created_at, chat_status, assigned_to, taken_at, closed_at) values
+  ('00000000-0000-4000-e000-000000000006', 'chat', '00000000-0000-4000-b000-000000000002', '00000000-0000-4000-a000-000000000021',
+   now() - interval '1 day 10 minutes', 'active', '00000000-0000-4000-a000-000000000002', now() - interval '1 day 9 minutes', null);
+insert into public.conversation_participants (conversation_id, user_id, joined_at) values
+  ('00000000-0000-4000-e000-000000000004', '00000000-0000-4000-a000-000000000001', now() - interval '3 days'),
+  ('00000000-0000-4000-e000-000000000004', '00000000-0000-4000-a000-000000000002', now() - interval '3 days'),
+  ('00000000-0000-4000-e000-000000000004', '00000000-0000-4000-a000-000000000011', now() - interval '3 days'),
+  ('00000000-0000-4000-e000-000000000005', '00000000-0000-4000-a000-000000000003', now() - interval '1 day 2 hours'),
+  ('00000000-0000-4000-e000-000000000005', '00000000-0000-4000-a000-000000000031', now() - interval '1 day 2 hours'),
+  ('00000000-0000-4000-e000-000000000006', '00000000-0000-4000-a000-000000000021', now() - interval '1 day 10 minutes'),
+  ('00000000-0000-4000-e000-000000000006', '00000000-0000-4000-a000-000000000002', now() - interval '1 day 9 minutes');
+
+-- In the order they were written (the activity trigger keeps the newest as the thread's time).
+insert into public.messages (id, conversation_id, author_id, body, quoted_message_id, event, created_at, edited_at) values
+  ('00000000-0000-4000-e100-000000000001', '00000000-0000-4000-e000-000000000004', '00000000-0000-4000-a000-000000000001',
+   E'Sehr geehrter Herr Müller,\n\nanbei der Entwurf unserer Mängelanzeige an die Hoch & Tief Bau GmbH. Bitte prüfen Sie, ob die Liste der Mängel vollständig ist.\n\nMit freundlichen Grüßen\nKatharina Weber',
+   null, null, now() - interval '3 days', null),
+  ('00000000-0000-4000-e100-000000000002', '00000000-0000-4000-e000-000000000004', '00000000-0000-4000-a000-000000000011',
+   'Danke. Unter Punkt 3 fehlt der Wasserschaden im Keller vom 12. November, die Fotos hat Herr Richter.',
+   '00000000-0000-4000-e100-000000000001', null, now() - interval '2 days 22 hours', now() - interval '2 days 21 hours 55 minutes'),
+  ('00000000-0000-4000-e100-000000000003', '00000000-0000-4000-e000-000000000004', '00000000-0000-4000-a000-000000000011',
+   'Und die Rechnung vom Estrichleger schicke ich gleich noch.', null, null, now() - interval '2 days 21 hours', null),
+  ('00000000-0000-4000-e100-000000000004', '00000000-0000-4000-e000-000000000004', '00000000-0000-4000-a000-000000000001',
+   'Ist ergänzt. Die Mängelanzeige geht morgen per Einschreiben hinaus, die Frist zur Nachbesserung setzen wir auf drei Wochen.',
+   '00000000-0000-4000-e100-000000000002', null, now() - interval '2 days', null),
+  ('00000000-0000-4000-e100-000000000005', '00000000-0000-4000-e000-000000000004', '00000000-0000-4000-a000-000000000002',
+   'Das Einschreiben ist zugestellt, der Rückschein liegt in der Akte. Die Frist läuft bis zum 24.',
+   null, null, now() - interval '5 hours', null),
+  ('00000000-0000-4000-e100-000000000006', '00000000-0000-4000-e000-000000000005', '00000000-0000-4000-a000-000000000003',
+   'Dear Mr Hansen, for the conciliation hearing we need the names of the colleagues who witnessed the two warnings. Could you send them by Friday?',
+   null, null, now() - interval '1 day 2 hours', null),
+  ('00000000-0000-4000-e100-000000000007', '00000000-0000-4000-e000-000000000005', '00000000-0000-4000-a000-000000000031',
+   'Of course: Ms Jansen (dispatch) and Mr Özdemir (warehouse lead). Both can attend on the date.',
+   null, null, now() - interval '22 hours', null),
+  ('00000000-0000-4000-e100-000000000008', '00000000-0000-4000-e000-000000000005', '00000000-0000-4000-a000-000000000003',
+   'Thank you, noted. We will name both in our statement.', '00000000-0000-4000-e100-000000000007', null, now() - interval '21 hours', null),
+  ('00000000-0000-4000-e100-000000000009', '00000000-0000-4000-e000-000000000006', '00000000-0000-4000-a000-000000000021',
+   'Guten Tag, ich hätte eine kurze Frage zur Besprechung am Donnerstag.', null, null, now() - interval '1 day 10 minutes', null),
+  ('00000000-0000-4000-e100-000000000010', '00000000-0000-4000-e000-000000000006', '00000000-0000-4000-a000-000000000002',
+   '', null, 'chat_taken', now() - interval '1 day 9 minutes', null),
+  ('00000000-0000-4000-e100-000000000011', '00000000-0000-4000-e000-000000000006', '00000000-0000-4000-a000-000000000002',
+   'Guten Tag Frau Schmidt, hier ist Jonas Becker. Worum geht es?', null, null, now() - interval '1 day 8 minutes', null),
+  ('00000000-0000-4000-e100-000000000012', '00000000-0000-4000-e000-000000000006', '00000000-0000-4000-a000-000000000021',
+   'Darf ich meine Schwester mitbringen? Sie ist Miterbin.', null, null, now() - interval '1 day 7 minutes', null),
+  ('00000000-0000-4000-e100-000000000013', '00000000-0000-4000-e000-000000000006', '00000000-0000-4000-a000-000000000002',
+   'Ja, gern. Bringen Sie bitte beide Ihre Personalausweise und das Familienstammbuch mit.', null, null, now() - interval '1 day 5 minutes', null),
+  ('00000000-0000-4000-e100-000000000014', '00000000-0000-4000-e000-000000000006', '00000000-0000-4000-a000-000000000021',
+   'Mache ich, vielen Dank!', null, null, now() - interval '1 day 4 minutes', null),
+  ('00000000-0000-4000-e100-000000000015', '00000000-0000-4000-e000-000000000006', '00000000-0000-4000-a000-000000000021',
+   '', null, 'chat_closed', now() - interval '1 day 3 minutes', null);
+update public.conversations set chat_status = 'closed', closed_at = now() - interval '1 day 3 minutes'
+ where id = '00000000-0000-4000-e000-000000000006';
+-- Withdrawn by its author: the row stays as "Nachricht gelöscht", the deletion is audited.
+update public.messages set deleted_at = now() where id = '00000000-0000-4000-e100-000000000003';
+
+-- Dr. Weber's draft, attached to her first message (released to the thread's readers).
+insert into public.documents (id, conversation_id, message_id, name, size_bytes, mime_type, sha256, uploaded_by, uploaded_at, released_at, released_by) values
+  ('00000000-0000-4000-9000-000000000007', '00000000-0000-4000-e000-000000000004', '00000000-0000-4000-e100-000000000001',
+   'Mängelanzeige Entwurf.pdf', 1, 'application/pdf', repeat('0', 64), '00000000-0000-4000-a000-000000000001',
+   now() - interval '3 days', now() - interval '3 days', '00000000-0000-4000-a000-000000000001');
+
+-- Read state: everyone has read up to their own last word; Klaus Müller not Jonas Becker's news,
+-- so his badge shows one and Jonas Becker's message has no "gelesen" yet. In the first section's
+-- thread only the expert has not read Dr. Weber's last word.
+update public.conversation_participants as p set last_read_at = r.read_at
+  from (values
+    ('00000000-0000-4000-e000-000000000001'::uuid, '00000000-0000-4000-a000-000000000011'::uuid, now() - interval '19 hours'),
+    ('00000000-0000-4000-e000-000000000001', '00000000-0000-4000-a000-000000000001', now() - interval '20 hours'),
+    ('00000000-0000-4000-e000-000000000001', '00000000-0000-4000-a000-000000000041', now() - interval '1 day'),
+    ('00000000-0000-4000-e000-000000000004', '00000000-0000-4000-a000-000000000001', now()),
+    ('00000000-0000-4000-e000-000000000004', '00000000-0000-4000-a000-000000000002', now() - interval '5 hours'),
+    ('00000000-0000-4000-e000-000000000004', '00000000-0000-4000-a000-000000000011', now() - interval '1 day 23 hours'),
+    ('00000000-0000-4000-e000-000000000005', '00000000-0000-4000-a000-000000000003', now() - interval '21 hours'),
+    ('00000000-0000-4000-e000-000000000005', '00000000-0000-4000-a000-000000000031', now() - interval '20 hours'),
+    ('00000000-0000-4000-e000-000000000006', '00000000-0000-4000-a000-000000000021', now() - interval '1 day 3 minutes'),
+    ('00000000-0000-4000-e000-000000000006', '00000000-0000-4000-a000-000000000002', now() - interval '1 day 3 minutes')
+  ) as r (conversation_id, user_id, read_at)
+ where p.conversation_id = r.conversation_id and p.user_id = r.user_id;
+delete from ops.notification_mails;
+
 -- Scheduled jobs call edge functions with a URL and key from Vault (Supabase's "Scheduling Edge
 -- Functions"). `api.supabase.internal:8000` is how `supabase start`'s database reaches its
 -- gateway; the devstack maps it to its own API. The key is the CLI's well-known local

@@ -12,7 +12,7 @@
 //   node bench/chat/run.ts --smoke [--instance test]   5 conversations, 10 messages/s for 2 s on the
 //                       running instance, removed after: proves it runs and loses nothing (make test)
 import { randomBytes, randomUUID } from 'node:crypto'
-import { mkdirSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import postgres from 'postgres'
@@ -31,7 +31,7 @@ const drainSeconds = 10
 // Odd hundreds: other checkouts' instances sit at even ones (offsets in steps of 200, test + 1000).
 const ownInstance = values.instance === undefined && !smoke
 const env = ownInstance
-  ? { ...process.env, DEVSTACK_INSTANCE: 'bench-chat', DEVSTACK_PORT_OFFSET: String(Number(process.env.DEVSTACK_PORT_OFFSET || 0) + 3300) }
+  ? { ...process.env, DEVSTACK_INSTANCE: 'bench-chat', DEVSTACK_PORT_OFFSET: String(Number(process.env.DEVSTACK_PORT_OFFSET || 0) + 3300), DEVSTACK_REALTIME_PROFILE: '1' }
   : { ...process.env, DEVSTACK_INSTANCE: values.instance ?? 'test' }
 const config = loadConfig(env)
 // A running instance keeps its data: the smoke's people and conversations carry a run tag and go again.
@@ -85,6 +85,19 @@ async function seed(sql: postgres.Sql): Promise<Conversation[]> {
 async function removeSeed(sql: postgres.Sql): Promise<void> {
   await sql`delete from public.clients where reference_number like ${`C-${tag}-%`}`
   await sql`delete from auth.users where raw_user_meta_data ->> 'bench' = ${tag}`
+}
+
+/**
+ * The devstack's own stage figures during the run (its instance only, DEVSTACK_REALTIME_PROFILE):
+ * one entry per 10 s window with WAL peek time and size, commit → hand-over to the sockets, fan-out.
+ */
+function devstackStages(since: Date): unknown[] {
+  const log = join(config.dataDir, 'devstack.log')
+  if (!existsSync(log)) return []
+  return readFileSync(log, 'utf8').split('\n')
+    .filter(line => line.startsWith('[realtime profile] '))
+    .map(line => JSON.parse(line.slice('[realtime profile] '.length)) as { at: string })
+    .filter(entry => new Date(entry.at) >= since)
 }
 
 /** created_at as PostgreSQL writes it (microseconds) in epoch milliseconds. */
@@ -177,12 +190,14 @@ async function main(): Promise<void> {
   try {
     const conversations = await seed(sql)
     console.log(`${conversations.length} conversations, ${2 * conversations.length} sockets, ${scale.messagesPerSecond} messages/s for ${scale.measureSeconds} s …`)
+    const measuredFrom = new Date()
     const figures = await measure(sql, conversations)
     const report = {
       generatedAt: new Date().toISOString(),
       machine: machine(),
       settings: { ...scale, sockets: 2 * conversations.length, path: 'send_message (REST) → trigger → realtime.send → conversation:<id> (private) → websocket client' },
       ...figures,
+      ...(ownInstance ? { devstackStages: devstackStages(measuredFrom) } : {}),
       targets: { p50: 30, p99: 150, lost: 0, duplicated: 0 },
     }
     mkdirSync(join(resultsFile, '..'), { recursive: true })

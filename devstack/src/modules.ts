@@ -7,6 +7,7 @@ import { functionsModule } from './functions/index.ts'
 import type { HttpService } from './gateway/server.ts'
 import { mailModule } from './mail/index.ts'
 import { netModule } from './net/index.ts'
+import type { CommitSignal } from './shared/commits.ts'
 import type { JwtKeys } from './shared/jwt.ts'
 import { realtime } from './realtime/index.ts'
 import { restModule } from './rest/index.ts'
@@ -15,6 +16,8 @@ import { storageModule } from './storage/index.ts'
 export interface DevstackContext {
   config: DevstackConfig
   jwt: JwtKeys
+  /** Told by REST after each committed write (absent where a module runs on its own, e.g. in tests). */
+  commits?: CommitSignal
 }
 
 export interface DevstackModule {

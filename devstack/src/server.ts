@@ -6,6 +6,7 @@ import type { Server } from 'node:http'
 import type { DevstackConfig } from './config.ts'
 import { createGateway } from './gateway/server.ts'
 import { moduleFactories, type DevstackModule } from './modules.ts'
+import { CommitSignal } from './shared/commits.ts'
 import { loadJwtKeys } from './shared/jwt.ts'
 
 export const stateFile = (config: DevstackConfig) => join(config.dataDir, 'devstack.json')
@@ -19,7 +20,8 @@ export interface RunningDevstack {
 export async function startDevstack(config: DevstackConfig): Promise<RunningDevstack> {
   const jwt = await loadJwtKeys(config)
   const modules: DevstackModule[] = []
-  for (const factory of moduleFactories) modules.push(await factory({ config, jwt }))
+  const commits = new CommitSignal()
+  for (const factory of moduleFactories) modules.push(await factory({ config, jwt, commits }))
   for (const module of modules) await module.start?.()
 
   const gateway = createGateway(config, modules.flatMap(module => module.services ?? []))

@@ -20,6 +20,10 @@ it('gives every seeded document real bytes that download intact', async () => {
   expect(await uploadDemoFiles(config, seeded)).toBe(0)
 
   const staff = await staffMember('demo-files-staff')
+  // A thread's file is read by its participants only: the staff member joins the demo threads.
+  await db()`
+    insert into public.conversation_participants (conversation_id, user_id)
+    select distinct d.conversation_id, ${staff.id}::uuid from public.documents as d where d.id = any(${seeded}) and d.conversation_id is not null`
   const rows = await db()<Array<{ id: string, mime_type: string, sha256: string, size_bytes: string }>>`
     select id, mime_type, sha256, size_bytes from public.documents where id = any(${seeded}) and deleted_at is null`
   for (const row of rows) {

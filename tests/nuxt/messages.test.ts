@@ -175,7 +175,7 @@ describe('components', () => {
     await wrapper.get('form').trigger('submit')
     await flushPromises()
     expect(supabase.rpc).toHaveBeenCalledWith('start_conversation', {
-      kind: 'thread', subject: 'Frage zum Nachlass', client_id: null, matter_id: 'matter-1', participant_ids: ['staff-1'], first_message: 'Guten Tag, eine Frage.',
+      kind: 'thread', subject: 'Frage zum Nachlass', client_id: null, matter_id: 'matter-1', participant_ids: ['staff-1'], first_message: 'Guten Tag, eine Frage.', attachment_ids: [],
     })
     expect(form.emitted('started')).toEqual([['thread-1']])
   })

@@ -14,14 +14,14 @@ const docx = 'application/vnd.openxmlformats-officedocument.wordprocessingml.doc
 
 describe('demo files', () => {
   it('are sniffed as the type they are stored as', () => {
-    expect(signatureType(demoFile('application/pdf', 'Bauvertrag.pdf', 'Lindenstraße 12')!)).toBe('pdf')
-    expect(signatureType(demoFile('image/png', 'Riss.png', 'Lindenstraße 12')!)).toBe('png')
-    expect(signatureType(demoFile(docx, 'Entwurf.docx', 'Lindenstraße 12')!)).toBe('ooxml')
-    expect(demoFile('image/heic', 'Foto.heic', 'Lindenstraße 12')).toBeNull()
+    expect(signatureType(demoFile('application/pdf', 'Bauvertrag.pdf', 'Akte: Lindenstraße 12')!)).toBe('pdf')
+    expect(signatureType(demoFile('image/png', 'Riss.png', 'Akte: Lindenstraße 12')!)).toBe('png')
+    expect(signatureType(demoFile(docx, 'Entwurf.docx', 'Akte: Lindenstraße 12')!)).toBe('ooxml')
+    expect(demoFile('image/heic', 'Foto.heic', 'Akte: Lindenstraße 12')).toBeNull()
   })
 
   it('make a PDF whose cross-reference table points at each object, umlauts in WinAnsi', () => {
-    const pdf = demoFile('application/pdf', 'Schriftsatz (Entwurf) für Müller.pdf', 'Bauvorhaben')!
+    const pdf = demoFile('application/pdf', 'Schriftsatz (Entwurf) für Müller.pdf', 'Akte: Bauvorhaben')!
     const text = pdf.toString('latin1')
     const xref = Number(/startxref\n(\d+)/.exec(text)![1])
     expect(text.slice(xref, xref + 4)).toBe('xref')
@@ -34,7 +34,7 @@ describe('demo files', () => {
   it('make a Word document unzip accepts', () => {
     const folder = mkdtempSync(join(tmpdir(), 'demo-docx-'))
     try {
-      writeFileSync(join(folder, 'a.docx'), demoFile(docx, 'Entwurf <Klage> & Co.docx', 'Bauvorhaben')!)
+      writeFileSync(join(folder, 'a.docx'), demoFile(docx, 'Entwurf <Klage> & Co.docx', 'Akte: Bauvorhaben')!)
       const listing = execFileSync('unzip', ['-t', join(folder, 'a.docx')], { encoding: 'utf8' })
       expect(listing).toMatch(/No errors detected/)
       expect(execFileSync('unzip', ['-p', join(folder, 'a.docx'), 'word/document.xml'], { encoding: 'utf8' })).toContain('Entwurf &lt;Klage&gt; &amp; Co.docx')

@@ -15,6 +15,7 @@ import { DatabaseBroadcasts, databaseMessage, isMessagesTable } from './database
 import { Hub } from './hub.ts'
 import { PostgresChanges } from './postgres-changes.ts'
 import { PresenceRegistry } from './presence.ts'
+import { realtimeProfile } from './profile.ts'
 import { parseVsn } from './protocol.ts'
 import { policyHeaders, RealtimeSocket } from './socket.ts'
 import { WalReader } from './wal.ts'
@@ -35,7 +36,7 @@ function refuse(socket: Duplex, status: string): void {
   socket.end(`HTTP/1.1 ${status}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n`)
 }
 
-export const realtime: ModuleFactory = ({ config, jwt }) => {
+export const realtime: ModuleFactory = ({ config, jwt, commits }) => {
   const sql = connect(config, 'supabase_admin', { max: 10 })
   const walSql = connect(config, 'supabase_admin', { max: 1 })
   const hub = new Hub<Channel>()
@@ -51,11 +52,17 @@ export const realtime: ModuleFactory = ({ config, jwt }) => {
   }
   const websockets = new WebSocketServer({ noServer: true, perMessageDeflate: false })
   const pollInterval = () => (websockets.clients.size > 0 ? pollIntervalMs.listening : pollIntervalMs.idle)
-  const reader = new WalReader(walSql, { slotName, pollIntervalMs: pollInterval, maxChanges: 1000, recoveryWindowMs }, {
+  const profile = realtimeProfile(process.env.DEVSTACK_REALTIME_PROFILE === '1')
+  const reader = new WalReader(walSql, { slotName, pollIntervalMs: pollInterval, maxChanges: 1000, recoveryWindowMs, onPeek: profile?.peek }, {
     async onTransaction(transaction, phase) {
       for (const change of transaction.changes) {
         const message = databaseMessage(change)
-        if (message) databaseBroadcasts.deliver(message, phase)
+        if (message && profile) {
+          const handedOver = performance.now()
+          databaseBroadcasts.deliver(message, phase)
+          profile.delivered(Date.now() - message.committedAt, performance.now() - handedOver)
+        }
+        else if (message) databaseBroadcasts.deliver(message, phase)
         else if (!isMessagesTable(change)) {
           // One change that cannot be delivered must not hold up the WAL behind it.
           await context.changes.handle(change).catch((error: unknown) =>
@@ -65,6 +72,9 @@ export const realtime: ModuleFactory = ({ config, jwt }) => {
     },
     onRecoveryEnd: () => databaseBroadcasts.endRecovery(),
   })
+
+  // A REST write just committed: what it broadcast is in the WAL now, not at the next poll.
+  commits?.subscribe(() => reader.nudge())
 
   const service: HttpService = {
     prefix: '/realtime/v1',
@@ -96,6 +106,7 @@ export const realtime: ModuleFactory = ({ config, jwt }) => {
     async stop() {
       for (const ws of websockets.clients) ws.close(1001, 'server shutting down')
       await reader.stop()
+      profile?.stop()
       await Promise.all([sql.end({ timeout: 5 }), walSql.end({ timeout: 5 })])
     },
     describe: () => [`Realtime    ws://127.0.0.1:${config.ports.api}/realtime/v1/websocket (database broadcasts through slot ${slotName})`],

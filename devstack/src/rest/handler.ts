@@ -32,6 +32,8 @@ export interface RestContext {
   settings: RestSettings
   cache: () => SchemaCache
   timezones: () => Promise<Set<string>>
+  /** After a read-write transaction committed (the realtime module reads the WAL at once). */
+  committed?: () => void
 }
 
 interface Caller {
@@ -724,6 +726,7 @@ async function execute(scope: RequestScope, options: RunOptions): Promise<RunRes
     const failure = options.check?.(result)
     if (decideAtEnd) await connection.unsafe(failure ? 'rollback' : end)
     if (failure) throw failure
+    if (!options.readOnly && !rollback) context.committed?.()
     return result
   }
   finally {

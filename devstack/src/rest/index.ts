@@ -15,7 +15,7 @@ const verbatimParameters = Object.fromEntries([16, 17, 114, 1082, 1114, 1184, 38
   { to: oid, from: [] as number[], serialize: (value: unknown) => String(value), parse: (value: string) => value },
 ]))
 
-export const restModule: ModuleFactory = ({ config, jwt }) => {
+export const restModule: ModuleFactory = ({ config, jwt, commits }) => {
   const settings: RestSettings = {
     schemas: tomlValue(config.toml, 'api.schemas', ['public', 'graphql_public']),
     extraSearchPath: tomlValue(config.toml, 'api.extra_search_path', ['public', 'extensions']),
@@ -56,6 +56,7 @@ export const restModule: ModuleFactory = ({ config, jwt }) => {
     jwt,
     settings,
     cache: () => cache!,
+    committed: () => commits?.notify(),
     timezones: () => (timezones ??= sql<Array<{ name: string }>>`select name from pg_timezone_names`.then(rows => new Set(rows.map(row => row.name)))),
   }
 

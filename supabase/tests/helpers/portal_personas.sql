@@ -346,6 +346,20 @@ begin
 end;
 $$;
 
+-- A completed attachment of the current persona, sent with a new message into a conversation it
+-- takes part in; returns the document's id.
+create or replace function tests.sent_attachment(conversation_id uuid, file_name text, body text default 'Anbei')
+returns uuid
+language plpgsql
+as $$
+declare
+  attached uuid := tests.completed_attachment(file_name);
+begin
+  perform public.send_message(sent_attachment.conversation_id, gen_random_uuid(), body, null, array[attached]);
+  return attached;
+end;
+$$;
+
 -- What verify-document reports for a finished upload whose bytes are what was declared and whose
 -- content is `detected_type` (its sniffer's name: pdf, png, text, …).
 create or replace function tests.pass_content_check(document_id uuid, detected_type text)

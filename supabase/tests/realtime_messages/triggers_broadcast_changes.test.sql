@@ -14,7 +14,7 @@ select tests.clear_authentication();
 
 select is((select payload ->> 'author_id' from realtime.messages
             where topic = 'conversation:' || tests.fixture('conv_a1') and event = 'message_created'
-              and payload ->> 'id' = (select id::text from public.messages where body = '' and deleted_at is not null)),
+              and payload ->> 'id' = (select id::text from public.messages where conversation_id = tests.fixture('conv_a1') and body = '' and deleted_at is not null)),
   tests.fixture('guest')::text, 'a new message goes to its conversation topic');
 select ok((select bool_and(private and extension = 'broadcast' and payload::text not like '%Live!%') from realtime.messages
             where event = 'message_created' and topic = 'conversation:' || tests.fixture('conv_a1')),
