@@ -6,7 +6,8 @@
 --   already did; a plain decline stays an answer staff see on the appointment. A retried answer
 --   with the same reason still opens nothing twice.
 -- * upcoming_appointments: each answer with its note and time, as a page's appointments have them
---   (the overview and /termine show the latest answer).
+--   (the overview and /termine show the latest answer), and optionally only one matter's (the
+--   matter page links to /termine?matter=<id>).
 
 create or replace function public.respond_to_appointment(
   appointment_id uuid,
@@ -93,7 +94,8 @@ $$;
 comment on function public.respond_to_appointment(uuid, text, text, uuid) is
   'A client user answers an appointment for its client: confirmed, declined (with a reason: opens a ticket for staff) or reschedule_requested (opens a ticket for staff). Repeating the same answer is harmless. Errors: invalid_response, note_too_long, appointment_not_found, client_required, appointment_past.';
 
-create or replace function public.upcoming_appointments(max_count integer default 5)
+drop function public.upcoming_appointments(integer);
+create function public.upcoming_appointments(max_count integer default 5, matter_id uuid default null)
 returns table (
   id uuid, title text, starts_at timestamptz, ends_at timestamptz, time_zone text, location text, video_call boolean,
   page_id uuid, page_slug text, page_title text, client_id uuid, responses jsonb
@@ -114,8 +116,12 @@ begin
       from public.appointments as ap
       left join public.pages as p on p.id = ap.page_id
      where ap.ends_at >= now()
+       and (upcoming_appointments.matter_id is null or ap.matter_id = upcoming_appointments.matter_id)
      order by ap.starts_at, ap.id
      limit least(greatest(coalesce(max_count, 5), 1), 50);
 end;
 $$;
-comment on function public.upcoming_appointments(integer) is 'The caller''s next appointments (RLS: its client''s and its pages''), soonest first, with its clients'' answers (note and time).';
+comment on function public.upcoming_appointments(integer, uuid) is
+  'The caller''s next appointments (RLS: its client''s and its pages''), soonest first, with its clients'' answers (note and time); with matter_id only that matter''s.';
+revoke all on function public.upcoming_appointments(integer, uuid) from public;
+grant execute on function public.upcoming_appointments(integer, uuid) to authenticated;
