@@ -87,8 +87,8 @@ describe('the overview', () => {
     expect(wrapper.get('a[href="/termine"]').exists()).toBe(true)
   })
 
-  it('counts unread messages from the badge and open tickets (open and pending) as links', async () => {
-    useBadgesStore().set('messages', 3)
+  it('counts unread messages (the badge\'s figure) and open tickets (open and pending) as links', async () => {
+    supabase.rpcAnswers.set('my_unread_message_count', { data: 3 })
     supabase.rpcAnswers.set('ticket_status_counts', { data: { open: 1, pending: 1, resolved: 4, closed: 9 } })
     const wrapper = await mount(OverviewCounts)
     await flushPromises()
