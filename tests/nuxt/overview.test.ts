@@ -84,7 +84,7 @@ describe('the overview', () => {
     expect(rows.map(row => row.get('[data-answer]').text())).toEqual(['Sie haben zugesagt.', 'Sie haben noch nicht geantwortet.'])
     expect(rows[0]!.text()).toMatch(/Baubesprechung.*14\. Dezember 2099.*09:30.*Kanzlei/)
     expect(rows[1]!.text()).toContain('Online per Video')
-    expect(wrapper.get('a[href="/termine"]').exists()).toBe(true)
+    expect(wrapper.get('a[href="/termine"]').text()).toBe('Alle Termine und Kalender-Abo')
   })
 
   it('counts unread messages (the badge\'s figure) and open tickets (open and pending) as links', async () => {
