@@ -1,7 +1,9 @@
 // POST /functions/v1/gdpr-export {"user_id": "<uuid>"} — an admin downloads everything the portal
 // holds about a person (Art. 15/20 GDPR) as a ZIP: `daten.json` (public.gdpr_export: profile,
-// account, memberships, messages, tickets, uploads, notifications, audit events) and the person's
-// uploaded files under `dokumente/<document id>/<name>`.
+// account, memberships, messages, tickets, page reads, appointment answers, the calendar feed's
+// dates, uploads, notifications, audit events) and the files the person uploaded: matter
+// documents under `dokumente/<document id>/<name>`, ticket and message attachments under
+// `anhaenge/<document id>/<name>`.
 // Postgres decides and audits first, as the caller (admins only, verified session). The files then
 // come from Storage with the service role, one after another, each streamed into the ZIP as it
 // arrives (stored, not recompressed: documents are mostly compressed already), so the function
@@ -18,6 +20,8 @@ interface ExportedDocument {
   id: string
   name: string
   storage_path: string
+  /** Where it belongs: `matter`, `ticket`, `conversation` or `unattached`. */
+  home?: string
   [key: string]: unknown
 }
 
@@ -34,6 +38,10 @@ export function zipEntryName(name: string): string {
   const clean = name.replace(/[\u0000-\u001f\u007f/\\]/g, '_').replace(/^\.+/, '_').trim()
   return clean || 'datei'
 }
+
+/** The archive path of an uploaded file: matter documents apart from attachments of texts. */
+export const zipPathOf = (document: ExportedDocument) =>
+  `${document.home && document.home !== 'matter' ? 'anhaenge' : 'dokumente'}/${document.id}/${zipEntryName(document.name)}`
 
 const encoder = new TextEncoder()
 
@@ -57,7 +65,7 @@ async function* zipChunks(data: Record<string, unknown>, documents: ExportedDocu
       listed.push({ ...document, zip_path: null, missing: true })
       continue
     }
-    const zipPath = `dokumente/${document.id}/${zipEntryName(document.name)}`
+    const zipPath = zipPathOf(document)
     const entry = new ZipPassThrough(zipPath)
     zip.add(entry)
     for await (const chunk of stream) {

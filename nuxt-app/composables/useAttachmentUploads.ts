@@ -8,6 +8,7 @@
 // With a matter (`/dokumente`) the same flow uploads matter documents: the matter's limits, an
 // optional previous version per file, and files above one TUS part resumable through
 // `tus-js-client` (imported only when such a file comes, so other routes never load it).
+import { failOrResumeWhenOnline } from '~/utils/connection'
 import { errorMessageKey } from '~/utils/error-messages'
 import { fileType, formatFileSize, putObject, sha256Hex } from '~/utils/files'
 
@@ -46,11 +47,12 @@ const resumablePartBytes = 6 * 1024 * 1024
 
 interface Destination { url: string, headers: Record<string, string>, bucket: string, path: string, type: string }
 
-/** Storage's TUS endpoint: resumes after a dropped connection (retries, then the stored offset). */
+/** Storage's TUS endpoint: resumes after a dropped connection (retries, then the stored offset); offline,
+ * tus does not retry, so the upload waits for the connection and goes on from Storage's offset. */
 async function putResumable(target: Destination, file: File, onProgress: (share: number) => void): Promise<void> {
   const { Upload } = await import('tus-js-client')
   await new Promise<void>((resolve, reject) => {
-    new Upload(file, {
+    const upload = new Upload(file, {
       endpoint: target.url.replace(/\/object\/.*$/, '/upload/resumable'),
       headers: { authorization: target.headers.Authorization!, apikey: target.headers.apikey! },
       chunkSize: resumablePartBytes,
@@ -59,8 +61,9 @@ async function putResumable(target: Destination, file: File, onProgress: (share:
       metadata: { bucketName: target.bucket, objectName: target.path, contentType: target.type },
       onProgress: (sent, total) => onProgress(total ? sent / total : 0),
       onSuccess: () => resolve(),
-      onError: error => reject(error),
-    }).start()
+      onError: failOrResumeWhenOnline(() => upload.start(), reject),
+    })
+    upload.start()
   })
 }
 

@@ -2,6 +2,7 @@
 // the route guard, the layout and every auth page, so it is a store rather than a composable.
 import { defineStore } from 'pinia'
 import type { EmailOtpType, Session } from '@supabase/supabase-js'
+import { clearDrafts } from '~/utils/drafts'
 import { parseSecurityState, securityGate, type SecurityState } from '~/utils/security'
 
 const sessionEndedCodes = new Set(['session_required', 'not_authenticated'])
@@ -89,6 +90,8 @@ export const useSessionStore = defineStore('session', () => {
     }
     // Server unreachable: this device forgets the session all the same (it lives in sessionStorage).
     if (error) sessionStorage.clear()
+    // What was being written stays with the person, not with the device.
+    clearDrafts()
     session.value = null
     security.value = null
   }

@@ -1,5 +1,6 @@
 // The message feature's pure rules: the rows the RPCs answer, the edit window as the database
 // keeps it (private.message_edit_window, 15 minutes), the read ticks and the per-thread draft.
+import { readStoredDraft, writeStoredDraft } from './drafts'
 
 export interface ConversationRow {
   id: string
@@ -62,22 +63,11 @@ export function mergeMessages(current: MessageRow[], fetched: MessageRow[]): Mes
 
 export interface Draft { body: string, id: string, quotedId: string | null }
 
-const draftKey = (conversationId: string) => `portal.message-draft.${conversationId}`
+const draftKey = (conversationId: string) => `message.${conversationId}`
 
-/** The reply being written in a thread, kept until it is sent. In sessionStorage, not localStorage: the
- * app promises to keep nothing confidential on the device, and a sign-out clears sessionStorage. */
-export function readDraft(conversationId: string): Draft {
-  try {
-    const stored = JSON.parse(sessionStorage.getItem(draftKey(conversationId)) ?? 'null') as Draft | null
-    if (stored && typeof stored.body === 'string' && typeof stored.id === 'string') return { body: stored.body, id: stored.id, quotedId: stored.quotedId ?? null }
-  }
-  catch {
-    // an unreadable draft is no draft
-  }
-  return { body: '', id: crypto.randomUUID(), quotedId: null }
-}
+/** The reply being written in a thread, kept until it is sent (utils/drafts: this tab only, gone at sign-out). */
+export const readDraft = (conversationId: string): Draft =>
+  readStoredDraft(draftKey(conversationId), () => ({ body: '', id: crypto.randomUUID(), quotedId: null }))
 
-export function writeDraft(conversationId: string, draft: Draft) {
-  if (draft.body || draft.quotedId) sessionStorage.setItem(draftKey(conversationId), JSON.stringify(draft))
-  else sessionStorage.removeItem(draftKey(conversationId))
-}
+export const writeDraft = (conversationId: string, draft: Draft) =>
+  writeStoredDraft(draftKey(conversationId), draft, Boolean(draft.body || draft.quotedId))

@@ -1,7 +1,7 @@
 // The portal's sections: navigation entries, page titles and empty states. Later issues fill them.
 import type { Persona } from './security'
 
-export type SectionKey = 'overview' | 'messages' | 'chat' | 'tickets' | 'matters' | 'documents' | 'pages' | 'administration'
+export type SectionKey = 'overview' | 'messages' | 'chat' | 'tickets' | 'matters' | 'documents' | 'pages' | 'appointments' | 'administration'
 
 export interface Section {
   key: SectionKey
@@ -19,6 +19,7 @@ export const sections: Section[] = [
   { key: 'matters', path: '/akten', icon: 'i-lucide-briefcase' },
   { key: 'documents', path: '/dokumente', icon: 'i-lucide-file-text' },
   { key: 'pages', path: '/seiten', icon: 'i-lucide-newspaper', personas: ['admin', 'staff', 'client'] },
+  { key: 'appointments', path: '/termine', icon: 'i-lucide-calendar', personas: ['admin', 'staff', 'client'] },
   { key: 'administration', path: '/verwaltung', icon: 'i-lucide-settings', personas: ['admin', 'staff'] },
 ]
 

@@ -1,12 +1,14 @@
 // Journey: the admin handles a guest's GDPR request under Verwaltung → Konten: downloads the
-// export (the ZIP is opened here: daten.json about that person, the file the guest uploaded),
+// export (the ZIP is opened here: daten.json about that person, the document the guest uploaded
+// and the file it attached to a message),
 // then erases the guest after typing the name; the confirmation says what goes and what stays
-// (the uploaded document, under retention). Afterwards the guest cannot sign in.
+// (the uploaded document and the attachment, under retention). Afterwards the guest cannot sign in.
+import { randomUUID } from 'node:crypto'
 import { readFileSync } from 'node:fs'
 import { strFromU8, unzipSync } from 'fflate'
 import { afterAll, expect, it } from 'vitest'
 import { db } from '../helpers/personas.ts'
-import { clientUser, closePortal, guestIn, newClient, newMatter, staffMember, uploadDocument } from '../helpers/portal.ts'
+import { call, clientUser, closePortal, guestIn, newClient, newMatter, staffMember, uploadDocument } from '../helpers/portal.ts'
 import { accessibilityViolations } from './accessibility.ts'
 import { startJourney } from './browser.ts'
 import { overview, signIn } from './steps.ts'
@@ -20,6 +22,11 @@ it('an admin exports a guest\'s data as a ZIP and erases the guest', async () =>
   const owner = await clientUser(admin, client, 'e2e-gdpr-owner')
   const guest = await guestIn(owner, matter, 'e2e-gdpr-guest')
   const upload = await uploadDocument(guest, matter, 'Sachverstaendigen-Gutachten.txt', 'Feuchtigkeit in der Bodenplatte')
+  const thread = await call<string>(guest.client, 'start_conversation', {
+    kind: 'thread', subject: 'Fotos vom Schaden', client_id: client.id, matter_id: matter.id, participant_ids: [admin.id],
+  })
+  const photo = await uploadDocument(guest, null, 'Riss-Nordwand.txt', 'Riss an der Nordwand, 40 cm')
+  await call(guest.client, 'send_message', { conversation_id: thread, message_id: randomUUID(), body: 'Anbei der Befund.', attachment_ids: [photo.id] })
   const [profile] = await db()<Array<{ display_name: string }>>`select display_name from public.profiles where id = ${guest.id}`
   const guestName = profile!.display_name
 
@@ -33,7 +40,8 @@ it('an admin exports a guest\'s data as a ZIP and erases the guest', async () =>
     await page.getByRole('heading', { level: 1, name: 'Konten' }).waitFor()
     await page.getByLabel('Name oder E-Mail').fill(guest.email)
     await page.waitForURL(url => url.searchParams.get('q') === guest.email)
-    await page.getByRole('button', { name: new RegExp(`^${guestName.replace(/[()]/g, '\\$&')}`) }).click()
+    // By name and address: the list may still show the unfiltered rows for a moment.
+    await page.getByRole('button', { name: new RegExp(`^${guestName.replace(/[()]/g, '\\$&')} ${guest.email.replace(/[.]/g, '\\.')}`) }).click()
     await page.getByRole('heading', { name: 'DSGVO' }).waitFor()
     await page.getByText(`Akten: ${matter.title}`).waitFor()
     await journey.screenshots('guest-chosen')
@@ -46,10 +54,13 @@ it('an admin exports a guest\'s data as a ZIP and erases the guest', async () =>
     expect(exported.profile).toMatchObject({ id: guest.id, display_name: guestName })
     expect(exported.matter_memberships).toMatchObject([{ role: 'guest', matter: matter.title }])
     expect(strFromU8(files[`dokumente/${upload.id}/Sachverstaendigen-Gutachten.txt`]!)).toBe('Feuchtigkeit in der Bodenplatte')
+    expect(strFromU8(files[`anhaenge/${photo.id}/Riss-Nordwand.txt`]!)).toBe('Riss an der Nordwand, 40 cm')
+    expect(exported.documents.map((document: { home: string }) => document.home).sort()).toEqual(['conversation', 'matter'])
+    expect(exported).toMatchObject({ page_reads: [], appointment_responses: [], calendar_feed: null })
 
     await page.getByRole('button', { name: 'Person löschen (anonymisieren)' }).click()
     const confirmation = page.getByRole('alertdialog')
-    await confirmation.getByText(/Es bleiben, anonymisiert: .*1 Dokumente/).waitFor()
+    await confirmation.getByText(/Es bleiben, anonymisiert: .*2 Dokumente/).waitFor()
     await journey.screenshots('erasure-confirmation')
     expect(await accessibilityViolations(page)).toEqual([])
     // A wrong name is refused and erases nothing.

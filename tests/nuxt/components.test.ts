@@ -41,15 +41,16 @@ describe('components', () => {
     await useNuxtApp().$i18n.setLocale('de')
   })
 
-  it('shows staff the administration, clients the chat, and guests neither', async () => {
+  it('shows staff the administration, clients the chat and their appointments, and guests none of these', async () => {
     const labels = async (persona: Persona) => {
       signInAs(persona)
       const wrapper = await mountSuspended(AppNavigation)
       return wrapper.findAll('a').map(link => link.text())
     }
-    expect(await labels('staff')).toEqual(['Übersicht', 'Nachrichten', 'Chat', 'Tickets', 'Akten', 'Dokumente', 'Seiten', 'Verwaltung'])
+    expect(await labels('staff')).toEqual(['Übersicht', 'Nachrichten', 'Chat', 'Tickets', 'Akten', 'Dokumente', 'Seiten', 'Termine', 'Verwaltung'])
     expect(await labels('client')).not.toContain('Verwaltung')
     expect(await labels('client')).toContain('Chat')
+    expect(await labels('client')).toContain('Termine')
     expect(await labels('guest')).toEqual(['Übersicht', 'Nachrichten', 'Tickets', 'Akten', 'Dokumente'])
   })
 

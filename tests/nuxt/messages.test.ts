@@ -98,18 +98,18 @@ describe('components', () => {
     await box.get('textarea').setValue('Hier meine Antwort')
     await box.get('form').trigger('submit')
     await vi.waitFor(() => expect(box.text()).toContain('Der Text ist zu lang'))
-    expect(JSON.parse(sessionStorage.getItem('portal.message-draft.c1')!)).toMatchObject({ body: 'Hier meine Antwort', quotedId: 'q1' })
+    expect(JSON.parse(sessionStorage.getItem('portal.draft.message.c1')!)).toMatchObject({ body: 'Hier meine Antwort', quotedId: 'q1' })
 
     await box.get('form').trigger('submit')
     await flushPromises()
     expect(send).toHaveBeenCalledTimes(2)
     expect(send.mock.calls[0]!.slice(0, 3)).toEqual(['Hier meine Antwort', send.mock.calls[1]![1], 'q1'])
     expect((box.get('textarea').element as HTMLTextAreaElement).value).toBe('')
-    expect(sessionStorage.getItem('portal.message-draft.c1')).toBeNull()
+    expect(sessionStorage.getItem('portal.draft.message.c1')).toBeNull()
   })
 
   it('bring back a thread\'s draft after a reload, and only that thread\'s', async () => {
-    sessionStorage.setItem('portal.message-draft.c2', JSON.stringify({ body: 'Noch nicht fertig', id: 'fixed-id', quotedId: null }))
+    sessionStorage.setItem('portal.draft.message.c2', JSON.stringify({ body: 'Noch nicht fertig', id: 'fixed-id', quotedId: null }))
     const send = vi.fn().mockResolvedValue(null)
     const same = await mount(MessageReplyBox, { conversationId: 'c2', quoted: null, send })
     expect((same.get('textarea').element as HTMLTextAreaElement).value).toBe('Noch nicht fertig')

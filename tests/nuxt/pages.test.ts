@@ -91,6 +91,21 @@ describe('an appointment', () => {
     expect((wrapper.get('textarea').element as HTMLTextAreaElement).value).toBe(' eine Woche später ')
   })
 
+  it('asks for an optional reason before declining and sends it as the note (a reason opens a ticket for the firm)', async () => {
+    supabase.rpcAnswers.set('respond_to_appointment', { data: { response: 'declined', responded_at: '2026-12-03T10:00:00Z', client_id: 'b' } })
+    const wrapper = await mount(AppointmentCard, { appointment, canAnswer: true })
+    await wrapper.get('[data-response="declined"]').trigger('click')
+    expect(supabase.rpc).not.toHaveBeenCalled()
+    expect(wrapper.get('textarea').attributes('aria-label')).toBe('Grund der Absage (freiwillig)')
+    expect(wrapper.get('[data-response="declined"]').text()).toBe('Absage senden')
+    await wrapper.get('textarea').setValue('Da bin ich verreist')
+    await wrapper.get('[data-response="declined"]').trigger('click')
+    await flushPromises()
+    expect(supabase.rpc).toHaveBeenCalledWith('respond_to_appointment', { appointment_id: appointment.id, response: 'declined', note: 'Da bin ich verreist' })
+    expect(wrapper.findComponent(AppointmentCard).emitted('answered')).toHaveLength(1)
+    expect(wrapper.find('textarea').exists()).toBe(false)
+  })
+
   it('shows the latest answer, no buttons to staff, and the time on the clock of its own zone', async () => {
     const answered = { ...appointment, time_zone: 'Europe/Lisbon', responses: [
       { client_id: 'b', response: 'declined' as const, note: null, responded_at: '2026-12-01T10:00:00Z' },

@@ -2,6 +2,7 @@ import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { mockNuxtImport } from '@nuxt/test-utils/runtime'
 import { createPinia, setActivePinia } from 'pinia'
 import { createFakeSupabase, fakeSession, type FakeSupabase } from './fake-supabase'
+import { readStoredDraft, writeStoredDraft } from '~/utils/drafts'
 
 const { supabaseRef } = vi.hoisted(() => ({ supabaseRef: { current: undefined as unknown } }))
 mockNuxtImport('useSupabase', () => () => async () => supabaseRef.current)
@@ -78,8 +79,24 @@ describe('session store', () => {
     supabase.rpcAnswers.set('my_access_state', { data: { ...securityAnswer, step_up_required: false, access_allowed: true } })
     const store = useSessionStore()
     await store.signIn('mandantin@example.com', 'Regenschirm Tanzt Leise')
+    writeStoredDraft('message.c1', { body: 'Noch nicht fertig', id: 'd1' }, true)
     await store.signOut('others')
     expect(supabase.auth.signOut).toHaveBeenCalledWith({ scope: 'others' })
     expect(store.gate()).toBe('open')
+    expect(readStoredDraft('message.c1', () => ({ body: '', id: 'fresh' })).body).toBe('Noch nicht fertig')
+  })
+
+  it('forgets every draft of the tab at a successful sign-out, and only the drafts', async () => {
+    supabase.rpcAnswers.set('my_access_state', { data: securityAnswer })
+    const store = useSessionStore()
+    await store.signIn('mandantin@example.com', 'Regenschirm Tanzt Leise')
+    writeStoredDraft('message.c1', { body: 'Vertraulicher Entwurf', id: 'd1' }, true)
+    writeStoredDraft('ticket.t1.reply', { body: 'Antwort', id: 'd2' }, true)
+    sessionStorage.setItem('portal.locale-hint', 'de')
+    await store.signOut('local')
+    expect(supabase.auth.signOut).toHaveBeenCalledWith({ scope: 'local' })
+    expect(Object.keys(sessionStorage).filter(key => key.startsWith('portal.draft.'))).toEqual([])
+    expect(readStoredDraft('ticket.t1.reply', () => ({ body: '', id: 'fresh' }))).toEqual({ body: '', id: 'fresh' })
+    expect(sessionStorage.getItem('portal.locale-hint')).toBe('de')
   })
 })

@@ -153,14 +153,14 @@ describe('components', () => {
     await box.get('form').trigger('submit')
     await vi.waitFor(() => expect(box.text()).toContain('Das Ticket ist geschlossen'))
     expect((box.get('textarea').element as HTMLTextAreaElement).value).toBe('Hier meine Antwort')
-    expect(JSON.parse(sessionStorage.getItem('portal.ticket-draft.t1.reply')!)).toMatchObject({ body: 'Hier meine Antwort' })
+    expect(JSON.parse(sessionStorage.getItem('portal.draft.ticket.t1.reply')!)).toMatchObject({ body: 'Hier meine Antwort' })
 
     await box.get('form').trigger('submit')
     await flushPromises()
     expect(send).toHaveBeenCalledTimes(2)
     expect(send.mock.calls[1]![2]).toBe(send.mock.calls[0]![2])
     expect((box.get('textarea').element as HTMLTextAreaElement).value).toBe('')
-    expect(sessionStorage.getItem('portal.ticket-draft.t1.reply')).toBeNull()
+    expect(sessionStorage.getItem('portal.draft.ticket.t1.reply')).toBeNull()
     expect(box.text()).toContain('Ihre Antwort wurde gesendet.')
   })
 
