@@ -58,7 +58,7 @@ it('staff send a thread with a PDF, the client opens the file and answers, staff
     await desk.getByRole('button', { name: 'Senden' }).click()
     await desk.waitForURL(url => /^\/nachrichten\/[0-9a-f-]{36}$/.test(url.pathname))
     await desk.getByRole('heading', { level: 1, name: subject }).waitFor()
-    await desk.getByText('Live', { exact: true }).waitFor()
+    await desk.locator('[data-live-state="live"]').waitFor()
     const firstMessage = desk.locator('li[data-message]').filter({ hasText: body })
     await firstMessage.getByText('Gesendet', { exact: true }).waitFor()
 
