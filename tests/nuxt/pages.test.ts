@@ -47,6 +47,18 @@ describe('the page list', () => {
     expect(links[1]!.text()).not.toContain('Neu')
   })
 
+  it('tells a client whether a page is its own alone or which of its groups it reached', async () => {
+    const wrapper = await mount(PageList, { rows: [
+      row({ audiences: [{ kind: 'client', id: 'c0000000-0000-4000-8000-000000000001', name: 'Müller Bau GmbH' }] }),
+      row({ id: 'd0000000-0000-4000-8000-000000000002', slug: 'gruppe-00000002', audiences: [{ kind: 'group', id: 'g0000000-0000-4000-8000-000000000001', name: 'Bau und Logistik' }] }),
+    ], staff: false })
+    const links = wrapper.findAll('a[data-page-row]')
+    expect(links[0]!.text()).toContain('nur für Sie')
+    expect(links[0]!.text()).not.toContain('Müller Bau GmbH')
+    expect(links[1]!.text()).toContain('Bau und Logistik')
+    expect(links[1]!.text()).not.toContain('nur für Sie')
+  })
+
   it('asks for the next page after the last row (pinned, time, id)', () => {
     expect(pageListArguments(null, 25)).toEqual({ max_count: 25, after_pinned: null, after_listed_at: null, after_id: null })
     expect(pageListArguments({ pinned: true, listedAt: '2026-12-01T09:00:00Z', id: 'x' }, 25))
