@@ -156,6 +156,30 @@ describe('components', () => {
     expect(thread.text()).not.toContain('Diese Nachricht löschen?')
   })
 
+  it('preview a message\'s PDF and image in the page through the audited RPC\'s signed URL, and other files not', async () => {
+    supabase.rpcAnswers.set('document_download_url', { data: [{ bucket: 'documents', path: 'c/d1', file_name: 'Entwurf.pdf', mime_type: 'application/pdf' }] })
+    const createSignedUrl = vi.fn(async (path: string, _seconds: number) => ({ data: { signedUrl: `http://storage.test/sign/${path}?token=t` }, error: null }))
+    Object.assign(supabase, { storage: async () => ({ from: () => ({ createSignedUrl }) }) })
+    const files = [
+      { id: 'd1', name: 'Entwurf.pdf', mime_type: 'application/pdf', size_bytes: 2048 },
+      { id: 'd2', name: 'Foto.webp', mime_type: 'image/webp', size_bytes: 1024 },
+      { id: 'd3', name: 'Vertrag.docx', mime_type: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', size_bytes: 4096 },
+    ]
+    const thread = await mount(MessageThread, { messages: [message({ attachments: files })], myId: me, edit: vi.fn(), remove: vi.fn() })
+    const previews = thread.findAll('button[aria-label^="Vorschau von"]')
+    expect(previews.map(button => button.attributes('aria-label'))).toEqual(['Vorschau von „Entwurf.pdf“', 'Vorschau von „Foto.webp“'])
+    expect(supabase.rpc).not.toHaveBeenCalledWith('document_download_url', expect.anything())
+
+    await previews[0]!.trigger('click')
+    await vi.waitFor(() => expect(document.body.querySelector('iframe')).not.toBeNull())
+    expect(supabase.rpc).toHaveBeenCalledWith('document_download_url', { document_id: 'd1' })
+    expect(createSignedUrl).toHaveBeenCalledWith('c/d1', 60)
+    const frame = document.body.querySelector('iframe')!
+    expect(frame.getAttribute('src')).toBe('http://storage.test/sign/c/d1?token=t')
+    expect(frame.getAttribute('title')).toBe('Entwurf.pdf')
+    thread.unmount()
+  })
+
   it('offer the recipients the database answers for the matter, and start the thread with those chosen', async () => {
     supabase.tableAnswers.set('matters', { data: [{ id: 'matter-1', title: 'Nachlass', reference: 'A-1' }] })
     supabase.rpcAnswers.set('message_recipients', { data: [{ id: 'staff-1', display_name: 'Jonas Becker', kind: 'staff' }] })

@@ -10,6 +10,10 @@ select plan(26);
 select tests.create_portal_world();
 select tests.act_as('staff');
 select tests.remember('thread_file', tests.sent_attachment(tests.fixture('conv_a1'), 'Gutachten.pdf'));
+select tests.clear_authentication();
+-- What the outsider must not change (timestamps are the transaction's now(), so compare who and where).
+create temporary table sent_state as
+  select row(released_by, release_note, folder, staff_seen_by, deleted_at)::text as state from public.documents where id = tests.fixture('thread_file');
 
 -- Staff outside the thread: as if the file did not exist.
 select tests.act_as('lawyer');
@@ -33,6 +37,9 @@ select is((select count(*)::int from public.list_documents(max_rows => 200) wher
 select is((select count(*)::int from public.list_documents(filter_matter => tests.fixture('matter_a1'), max_rows => 200)
             where id = tests.fixture('thread_file')), 0, 'nor in the list of the thread''s matter');
 select is((select count(*)::int from public.documents where id = tests.fixture('thread_file')), 0, 'nor in the table');
+select tests.clear_authentication();
+select is((select row(released_by, release_note, folder, staff_seen_by, deleted_at)::text from public.documents where id = tests.fixture('thread_file')),
+  (select state from sent_state), 'the outsider changed nothing: not released again, not filed, not marked seen');
 
 -- The staff member in the thread: reads it, sees its downloads, but it is no matter document.
 select tests.act_as('staff');
@@ -48,9 +55,6 @@ select is((select count(*)::int from public.list_documents(filter_matter => test
             where id = tests.fixture('thread_file')), 0, 'the thread''s file is not in its matter''s list for a participant either');
 select is(public.release_documents(array[tests.fixture('doc_a1_unreleased')]), 1, 'matter documents are still released as before');
 
-select tests.clear_authentication();
-select is((select row(released_at, folder, staff_seen_at)::text from public.documents where id = tests.fixture('thread_file')),
-  row(null::timestamptz, null::text, null::timestamptz)::text, 'the file was neither released, filed nor marked seen');
 
 -- People of the matter who are not in the thread never list it.
 select tests.act_as('client_a2');
