@@ -147,6 +147,10 @@ function markdown(result: { generatedAt: string, machine: Record<string, unknown
     `At ${messagesPerSecond} messages/s each client costs the devstack that × ${messagesPerSecond} per second; when it gets less CPU than`,
     'that (other load on the machine), frames queue and the latency grows with the queue.',
     '',
+    'The messages are committed over a plain SQL connection, not through the REST API, so the devstack finds',
+    'them by its WAL poll (every 25 ms while sockets are connected): about half a poll of the p50 is that wait.',
+    'A write through REST is read the moment it commits (`devstack/src/shared/commits.ts`); `bench/chat` measures that path.',
+    '',
   ].join('\n')
 }
 

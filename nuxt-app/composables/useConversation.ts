@@ -3,11 +3,12 @@
 // carries only where to look; every event and every (re)join re-reads from list_messages, so the
 // database's order and its access check win (a removed participant learns nothing new). While the
 // page is in front, new messages by others are marked read (mark_conversation_read). A message that
-// cannot be sent now waits in the outbox (useMessageOutbox) and goes out on the next rejoin or
-// `online` event.
+// cannot be sent now waits in the outbox (useMessageOutbox) and goes out on the next rejoin,
+// `online` event or try of its back-off.
 import { nextToSend, type PendingMessage, type Person } from '~/utils/chat-live'
 import { errorMessageKey } from '~/utils/error-messages'
 import { mergeMessages, type MessageRow } from '~/utils/messages'
+import { isTransientFailure } from '~/utils/retry'
 import type { Delivery } from '~/composables/useMessageOutbox'
 
 export interface ConversationDetail {
@@ -165,8 +166,9 @@ export function useConversation(conversationId: MaybeRefOrGetter<string>, kind: 
       conversation_id: id.value, message_id: message.id, body: message.body, quoted_message_id: message.quotedId,
       attachment_ids: message.attachmentIds.length ? message.attachmentIds : null,
     })
-    // No answer at all (offline, connection broken): it may or may not have arrived; the outbox tries again.
-    if (error) return { sent: false, refusedKey: httpStatus === 0 ? null : errorMessageKey({ ...error, status: httpStatus }) }
+    // No answer (offline, connection broken) or a server error: it may or may not have arrived; the
+    // outbox tries again with the same id. Any other answer is a refusal of this message.
+    if (error) return { sent: false, refusedKey: isTransientFailure(httpStatus) ? null : errorMessageKey({ ...error, status: httpStatus }) }
     await refetch([message.id]).catch(() => {})
     return { sent: true }
   }
@@ -184,7 +186,7 @@ export function useConversation(conversationId: MaybeRefOrGetter<string>, kind: 
     const outcome = await deliver(message)
     if (outcome.sent) return null
     if (outcome.refusedKey) return outcome.refusedKey
-    outbox.queue(message)
+    outbox.queue(message, true)
     return 'queued'
   }
 

@@ -1,11 +1,13 @@
-// Messages written while they could not be sent (offline, or the send got no answer): kept per
+// Messages written while they could not be sent (offline, no answer, a server error): kept per
 // conversation in sessionStorage in writing order, shown as pending, and sent one after another
-// once the browser is online again or the topic is rejoined. Each keeps its client-generated id, so
-// a send that did reach the database before the connection broke lands once (send_message is
-// idempotent on it); the catch-up after the rejoin then puts them in the database's order.
+// once the browser is online again, the topic is rejoined, or the back-off's next try is due
+// (1 s, 2 s, 4 s, … at most 30 s; utils/retry.ts). Each keeps its client-generated id, so a send
+// that did reach the database before the connection broke lands once (send_message is idempotent
+// on it); the catch-up after the rejoin then puts them in the database's order.
 import { enqueue, nextToSend, readOutbox, withoutDelivered, writeOutbox, type PendingMessage } from '~/utils/chat-live'
+import { backoffDelayMs } from '~/utils/retry'
 
-/** What delivering one message came to: sent, refused (an i18n key), or no answer (try again later). */
+/** What delivering one message came to: sent, refused (an i18n key), or not now (try again later). */
 export type Delivery = { sent: true } | { sent: false, refusedKey: string | null }
 
 export function useMessageOutbox(conversationId: MaybeRefOrGetter<string>, deliver: (message: PendingMessage) => Promise<Delivery>) {
@@ -17,7 +19,7 @@ export function useMessageOutbox(conversationId: MaybeRefOrGetter<string>, deliv
     writeOutbox(toValue(conversationId), queue)
   }
 
-  /** Sends oldest first; false when a send got no answer (the rest waits for the next chance). */
+  /** Sends oldest first; false when a send failed for now (no answer, 5xx: the rest waits for the next try). */
   async function run(): Promise<boolean> {
     for (let next = nextToSend(pending.value); next && online.value; next = nextToSend(pending.value)) {
       const outcome = await deliver(next)
@@ -29,18 +31,36 @@ export function useMessageOutbox(conversationId: MaybeRefOrGetter<string>, deliv
     return true
   }
 
+  // The back-off: failed tries in a row, and the timer of the next one. Offline there is no timer;
+  // the `online` event tries at once and starts the count afresh.
+  let failures = 0
+  let retryTimer: ReturnType<typeof setTimeout> | undefined
+  function retryLater() {
+    clearTimeout(retryTimer)
+    retryTimer = undefined
+    if (!online.value || !nextToSend(pending.value)) return
+    retryTimer = setTimeout(() => void flush(), backoffDelayMs(failures++))
+  }
+
   let flushing: Promise<void> | null = null
   let again = false
-  /** Sends what is queued until the queue is empty or a send gets no answer; one run at a time, and a call during a run makes it look again. */
+  /** Sends what is queued until the queue is empty or a send fails for now (then the back-off tries again); one run at a time, and a call during a run makes it look again. */
   function flush(): Promise<void> {
     if (flushing) {
       again = true
       return flushing
     }
+    clearTimeout(retryTimer)
     flushing = (async () => {
       try {
-        do again = false
-        while (await run() && again)
+        let done: boolean
+        do {
+          again = false
+          done = await run()
+        } while (done && again)
+        if (!done) retryLater()
+        // All sent: the next failure starts from 1 s (unless one was queued after failing meanwhile).
+        else if (!nextToSend(pending.value)) failures = 0
       }
       finally {
         flushing = null
@@ -49,8 +69,10 @@ export function useMessageOutbox(conversationId: MaybeRefOrGetter<string>, deliv
     return flushing
   }
 
-  function queue(message: PendingMessage) {
+  /** Queues a message; `failedOnce` when its own send just failed for now, so the back-off starts. */
+  function queue(message: PendingMessage, failedOnce = false) {
     save(enqueue(pending.value, message))
+    if (failedOnce) retryLater()
   }
 
   /** Forgets a refused message (its text is shown until then, so nothing is lost unseen). */
@@ -58,11 +80,15 @@ export function useMessageOutbox(conversationId: MaybeRefOrGetter<string>, deliv
 
   watch(() => toValue(conversationId), (id) => {
     pending.value = readOutbox(id)
+    failures = 0
     void flush()
   }, { immediate: true })
   watch(online, (now) => {
+    failures = 0
     if (now) void flush()
+    else clearTimeout(retryTimer)
   })
+  onScopeDispose(() => clearTimeout(retryTimer))
 
   return { pending: computed(() => pending.value), queue, flush, discard }
 }

@@ -2,6 +2,8 @@
 // chat, staff take it; each sees the other present; the client types and staff see "schreibt …"
 // before the message, which then arrives live. (b) The client goes offline, writes (shown as
 // pending), comes back: the message arrives exactly once on both sides and in the database.
+// (c) The server fails the client's send (503): the outbox tries again with back-off, keeps the
+// message pending across a reload, and delivers it once when the server answers again.
 // The journeys set the firm's chat hours around the clock for their run (and restore them), so
 // they do not depend on the time of day.
 import type { Page } from 'playwright-core'
@@ -127,6 +129,52 @@ it('queues a message written offline, shows it pending, and delivers it once whe
     expect(await mine.page.evaluate(key => sessionStorage.getItem(key), `portal.draft.outbox.${id}`)).toBeNull()
     await mine.screenshots('back-online-delivered')
     await desk.screenshots('offline-message-arrived')
+  }
+  finally {
+    await mine.close()
+    await desk.close()
+  }
+}, 120_000)
+
+it('retries a send the server failed (503) with back-off, keeps it pending across a reload, and delivers it once', async () => {
+  const chat = await takenChat('e2e-chat-retry')
+  const { desk, mine, owner, id } = chat
+  const page = mine.page
+  // The API answers 503 to every send_message from the client's browser, as while it restarts;
+  // nothing reaches the database until the route is lifted.
+  const sends: string[] = []
+  const failing = (url: URL) => url.pathname === '/rest/v1/rpc/send_message'
+  await mine.context.route(failing, async (route) => {
+    sends.push(new Date().toISOString())
+    await route.fulfill({ status: 503, contentType: 'application/json', body: JSON.stringify({ message: 'Service Unavailable' }) })
+  })
+  try {
+    const body = 'Während die Kanzlei-Server neu starten geschrieben: bitte um Rückruf.'
+    await page.getByLabel('Antwort').fill(body)
+    await page.getByRole('button', { name: 'Senden' }).click()
+    const pending = page.locator('li[data-pending-message]').filter({ hasText: body })
+    await pending.getByText('Wartet auf die Verbindung').waitFor()
+    // Tried again by itself after 1 s (and 2 s after that): a server error is no refusal.
+    await expect.poll(() => sends.length, { timeout: 10_000 }).toBeGreaterThanOrEqual(2)
+    expect(await pending.getByRole('button', { name: 'Verwerfen' }).count()).toBe(0)
+    await mine.screenshots('server-error-pending')
+
+    // A reload keeps it (this tab's sessionStorage) and goes on trying.
+    await page.reload()
+    await live(page)
+    await pending.getByText('Wartet auf die Verbindung').waitFor()
+    const beforeLift = sends.length
+    await expect.poll(() => sends.length, { timeout: 10_000 }).toBeGreaterThan(beforeLift)
+
+    await mine.context.unroute(failing)
+    await expect.poll(() => messageItems(page, body).count(), { timeout: 40_000 }).toBe(1)
+    await expect.poll(() => pending.count()).toBe(0)
+    await expect.poll(() => messageItems(desk.page, body).count(), { timeout: 10_000 }).toBe(1)
+    const { data, error } = await owner.client.from('messages').select('id').eq('conversation_id', id).eq('body', body)
+    expect(error).toBeNull()
+    expect(data).toHaveLength(1)
+    expect(await page.evaluate(key => sessionStorage.getItem(key), `portal.draft.outbox.${id}`)).toBeNull()
+    await mine.screenshots('retried-delivered')
   }
   finally {
     await mine.close()

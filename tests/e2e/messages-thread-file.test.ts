@@ -1,6 +1,7 @@
 // Journey: a staff member writes a new thread to a client user with a PDF attached; the client,
 // in a second browser with its message list open, sees the thread arrive without a reload, opens
-// it, downloads the PDF (the very bytes that were sent) and replies; the staff member's open
+// it, looks at the PDF in the page (the browser's viewer, a short-lived signed URL), downloads it
+// (the very bytes that were sent; both audited) and replies; the staff member's open
 // thread shows the reply live and "Von allen gelesen" on the first message.
 import { readFile } from 'node:fs/promises'
 import { afterAll, expect, it } from 'vitest'
@@ -71,6 +72,15 @@ it('staff send a thread with a PDF, the client opens the file and answers, staff
     await row.click()
     await page.getByRole('heading', { level: 1, name: subject }).waitFor()
     await page.getByText(body).waitFor()
+    // First a look in the page: the PDF in the browser's viewer through a short-lived signed URL.
+    await page.getByRole('button', { name: `Vorschau von „${pdf.name}“` }).click()
+    const viewer = page.getByRole('dialog', { name: pdf.name })
+    const frame = viewer.locator(`iframe[title="${pdf.name}"]`)
+    await frame.waitFor()
+    expect(await frame.getAttribute('src')).toMatch(/\/storage\/v1\/object\/sign\/documents\/.+\?token=/)
+    await clientJourney.screenshots('pdf-preview')
+    await page.keyboard.press('Escape')
+    await viewer.waitFor({ state: 'hidden' })
     const download = page.waitForEvent('download')
     await page.getByRole('button', { name: `${pdf.name} herunterladen` }).click()
     const saved = await download
@@ -94,7 +104,8 @@ it('staff send a thread with a PDF, the client opens the file and answers, staff
       select count(*)::int as downloads from ops.audit_events as e
         join public.documents as d on d.id::text = e.entity_id join public.conversations as c on c.id = d.conversation_id
        where e.action = 'document.downloaded' and e.actor_id = ${owner.id} and c.subject = ${subject}`
-    expect(audit).toEqual({ downloads: 1 })
+    // The preview and the download, each audited.
+    expect(audit).toEqual({ downloads: 2 })
   }
   finally {
     await staffJourney.close()

@@ -3,7 +3,7 @@
 // and messages written offline keep their order and ids, survive a reload in sessionStorage and
 // are sent once each when the browser is back online. Realtime and the database themselves are
 // proven by pgTAP, the integration tests and the chat journeys.
-import { beforeEach, describe, expect, it, vi } from 'vitest'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { mockNuxtImport } from '@nuxt/test-utils/runtime'
 import { effectScope, ref } from 'vue'
 import type { Delivery } from '~/composables/useMessageOutbox'
@@ -102,5 +102,87 @@ describe('useMessageOutbox', () => {
     box.discard('a')
     expect(box.pending.value).toEqual([])
     box.scope.stop()
+  })
+
+  describe('retries', () => {
+    beforeEach(() => vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] }))
+    afterEach(() => vi.useRealTimers())
+    // Lets the delivery's promises settle between timer steps.
+    const step = async (ms: number) => {
+      await vi.advanceTimersByTimeAsync(ms)
+    }
+
+    it('try a send that failed for now again after 1 s, 2 s, 4 s, … capped at 30 s, and once it went through, no more', async () => {
+      network.online.value = true
+      const failures = 7
+      let calls = 0
+      const deliver = vi.fn(async (_message: PendingMessage): Promise<Delivery> => (++calls <= failures ? { sent: false, refusedKey: null } : { sent: true }))
+      const box = outbox(deliver)
+      // As useConversation does when its own send got no answer or a 5xx.
+      box.queue(pending('a'), true)
+      const tries: number[] = []
+      for (const wait of [1000, 2000, 4000, 8000, 16_000, 30_000, 30_000]) {
+        await step(wait - 1)
+        tries.push(deliver.mock.calls.length)
+        await step(1)
+      }
+      // Each try came exactly when due, not a millisecond earlier.
+      expect(tries).toEqual([0, 1, 2, 3, 4, 5, 6])
+      expect(deliver).toHaveBeenCalledTimes(7)
+      expect(box.pending.value.map(each => each.id)).toEqual(['a'])
+      await step(30_000)
+      expect(deliver).toHaveBeenCalledTimes(8)
+      expect(box.pending.value).toEqual([])
+      await step(120_000)
+      expect(deliver).toHaveBeenCalledTimes(8)
+      box.scope.stop()
+    })
+
+    it('never retry a refusal: it stays with its reason until discarded', async () => {
+      network.online.value = true
+      const deliver = vi.fn(async (_message: PendingMessage): Promise<Delivery> => ({ sent: false, refusedKey: 'errors.codes.chat_closed' }))
+      const box = outbox(deliver)
+      box.queue(pending('a'))
+      await box.flush()
+      await step(120_000)
+      expect(deliver).toHaveBeenCalledTimes(1)
+      expect(box.pending.value.map(each => [each.id, each.refusedKey])).toEqual([['a', 'errors.codes.chat_closed']])
+      expect(readOutbox('c1').map(each => each.id)).toEqual(['a'])
+      box.scope.stop()
+    })
+
+    it('wait for the network while offline, try at once when it is back, and start the back-off afresh', async () => {
+      network.online.value = true
+      const answers: Delivery[] = [{ sent: false, refusedKey: null }, { sent: false, refusedKey: null }, { sent: false, refusedKey: null }, { sent: true }]
+      const deliver = vi.fn(async (_message: PendingMessage): Promise<Delivery> => answers.shift()!)
+      const box = outbox(deliver)
+      box.queue(pending('a'), true)
+      await step(1000)
+      await step(2000)
+      expect(deliver).toHaveBeenCalledTimes(2)
+      // Offline before the 4 s try: no timer fires while the browser has no network.
+      network.online.value = false
+      await step(60_000)
+      expect(deliver).toHaveBeenCalledTimes(2)
+      network.online.value = true
+      await step(0)
+      expect(deliver).toHaveBeenCalledTimes(3)
+      // That try failed too: the next one after 1 s again, not after 8 s.
+      await step(1000)
+      expect(deliver).toHaveBeenCalledTimes(4)
+      expect(box.pending.value).toEqual([])
+      box.scope.stop()
+    })
+
+    it('stop trying when the page is left (the queue stays for the next visit)', async () => {
+      network.online.value = true
+      const deliver = vi.fn(async (_message: PendingMessage): Promise<Delivery> => ({ sent: false, refusedKey: null }))
+      const box = outbox(deliver)
+      box.queue(pending('a'), true)
+      box.scope.stop()
+      await step(60_000)
+      expect(deliver).not.toHaveBeenCalled()
+      expect(readOutbox('c1').map(each => each.id)).toEqual(['a'])
+    })
   })
 })

@@ -1,11 +1,12 @@
 // The message screens' logic and components in a Nuxt environment, with Supabase replaced by the
 // tickets' fakes: the edit window and ticks as the database keeps them, merging live fetches in
 // the database's order, the thread list's rows, the reply box's draft and retries, the thread's
-// actions and the recipients the new-thread form offers.
+// actions, the recipients the new-thread form offers, previews of files, and which failed sends
+// are retried (a 5xx) and which are handed back as refusals (a 4xx).
 import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { mockNuxtImport, mountSuspended } from '@nuxt/test-utils/runtime'
 import { flushPromises } from '@vue/test-utils'
-import { h } from 'vue'
+import { effectScope, h } from 'vue'
 import ChatDesk from '~/components/messages/ChatDesk.vue'
 import ChatStart from '~/components/messages/ChatStart.vue'
 import ConversationList from '~/components/messages/ConversationList.vue'
@@ -156,6 +157,30 @@ describe('components', () => {
     expect(thread.text()).not.toContain('Diese Nachricht löschen?')
   })
 
+  it('preview a message\'s PDF and image in the page through the audited RPC\'s signed URL, and other files not', async () => {
+    supabase.rpcAnswers.set('document_download_url', { data: [{ bucket: 'documents', path: 'c/d1', file_name: 'Entwurf.pdf', mime_type: 'application/pdf' }] })
+    const createSignedUrl = vi.fn(async (path: string, _seconds: number) => ({ data: { signedUrl: `http://storage.test/sign/${path}?token=t` }, error: null }))
+    Object.assign(supabase, { storage: async () => ({ from: () => ({ createSignedUrl }) }) })
+    const files = [
+      { id: 'd1', name: 'Entwurf.pdf', mime_type: 'application/pdf', size_bytes: 2048 },
+      { id: 'd2', name: 'Foto.webp', mime_type: 'image/webp', size_bytes: 1024 },
+      { id: 'd3', name: 'Vertrag.docx', mime_type: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document', size_bytes: 4096 },
+    ]
+    const thread = await mount(MessageThread, { messages: [message({ attachments: files })], myId: me, edit: vi.fn(), remove: vi.fn() })
+    const previews = thread.findAll('button[aria-label^="Vorschau von"]')
+    expect(previews.map(button => button.attributes('aria-label'))).toEqual(['Vorschau von „Entwurf.pdf“', 'Vorschau von „Foto.webp“'])
+    expect(supabase.rpc).not.toHaveBeenCalledWith('document_download_url', expect.anything())
+
+    await previews[0]!.trigger('click')
+    await vi.waitFor(() => expect(document.body.querySelector('iframe')).not.toBeNull())
+    expect(supabase.rpc).toHaveBeenCalledWith('document_download_url', { document_id: 'd1' })
+    expect(createSignedUrl).toHaveBeenCalledWith('c/d1', 60)
+    const frame = document.body.querySelector('iframe')!
+    expect(frame.getAttribute('src')).toBe('http://storage.test/sign/c/d1?token=t')
+    expect(frame.getAttribute('title')).toBe('Entwurf.pdf')
+    thread.unmount()
+  })
+
   it('offer the recipients the database answers for the matter, and start the thread with those chosen', async () => {
     supabase.tableAnswers.set('matters', { data: [{ id: 'matter-1', title: 'Nachlass', reference: 'A-1' }] })
     supabase.rpcAnswers.set('message_recipients', { data: [{ id: 'staff-1', display_name: 'Jonas Becker', kind: 'staff' }] })
@@ -178,6 +203,53 @@ describe('components', () => {
       kind: 'thread', subject: 'Frage zum Nachlass', client_id: null, matter_id: 'matter-1', participant_ids: ['staff-1'], first_message: 'Guten Tag, eine Frage.', attachment_ids: [],
     })
     expect(form.emitted('started')).toEqual([['thread-1']])
+  })
+})
+
+describe('sending from a thread', () => {
+  const sends = () => supabase.rpc.mock.calls.filter(([name]) => name === 'send_message').map(([, args]) => (args as { message_id: string }).message_id)
+  const thread = (id: string) => {
+    const scope = effectScope()
+    return { scope, ...scope.run(() => useConversation(id))! }
+  }
+  beforeEach(() => {
+    supabase.tableAnswers.set('conversations', { data: { id: 'c1', subject: 'Mietvertrag', chat_status: null, assigned_to: null, client: null, matter: null } })
+  })
+
+  it('queue a send the server failed (5xx) and send it again under the same id after 1 s', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+    try {
+      const open = thread('c1')
+      supabase.rpcAnswers.set('send_message', { error: { message: 'Service Unavailable' }, status: 503 })
+      expect(await open.send('Guten Tag', 'm1', null, [])).toBe('queued')
+      expect(open.pending.value.map(each => [each.id, each.refusedKey ?? null])).toEqual([['m1', null]])
+      supabase.rpcAnswers.delete('send_message')
+      await vi.advanceTimersByTimeAsync(999)
+      expect(sends()).toEqual(['m1'])
+      await vi.advanceTimersByTimeAsync(1)
+      expect(sends()).toEqual(['m1', 'm1'])
+      expect(open.pending.value).toEqual([])
+      open.scope.stop()
+    }
+    finally {
+      vi.useRealTimers()
+    }
+  })
+
+  it('hand a refusal (4xx) back to the reply box, queue nothing and never send it again', async () => {
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] })
+    try {
+      const open = thread('c2')
+      supabase.rpcAnswers.set('send_message', { error: { code: 'P0001', message: 'chat_closed' }, status: 400 })
+      expect(await open.send('Guten Tag', 'm2', null, [])).toBe('errors.codes.chat_closed')
+      expect(open.pending.value).toEqual([])
+      await vi.advanceTimersByTimeAsync(60_000)
+      expect(sends()).toEqual(['m2'])
+      open.scope.stop()
+    }
+    finally {
+      vi.useRealTimers()
+    }
   })
 })
 
