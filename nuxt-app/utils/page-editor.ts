@@ -53,6 +53,9 @@ export function pageFileName(path: string): string {
   return cleanExtension ? `${cleanStem}.${cleanExtension}` : cleanStem
 }
 
+/** Whether the Markdown still names the page's file (an image or a link to `datei:<name>`). */
+export const pageFileReferenced = (markdown: string, fileName: string): boolean => markdown.includes(`(${pageFileScheme}${fileName})`)
+
 /** The Markdown that embeds an uploaded file: images shown, other files as a download link. */
 export function pageFileMarkdown(fileName: string, label: string, image: boolean): string {
   const text = label.replace(/[[\]\\]/g, '')

@@ -8,6 +8,7 @@ import { flushPromises } from '@vue/test-utils'
 import { h } from 'vue'
 import AppointmentEditor from '~/components/appointments/AppointmentEditor.vue'
 import PageAudiencePicker from '~/components/pages/PageAudiencePicker.vue'
+import PageFiles from '~/components/pages/PageFiles.vue'
 import { renderPageMarkdown } from '~/utils/markdown'
 import {
   applyMarkdown, appointmentArguments, appointmentDraftOf, appointmentTimeZones, audienceArguments, instantOfZonedInput, pageFileMarkdown,
@@ -202,6 +203,49 @@ describe('the appointment form without a page (/termine)', () => {
       client_id: 'c1', matter_id: 'm1', time_zone: 'America/New_York', starts_at: '2099-07-01T13:00:00.000Z', ends_at: '2099-07-01T14:00:00.000Z',
     }))
     expect(wrapper.findComponent(AppointmentEditor).emitted('changed')).toHaveLength(1)
+  })
+})
+
+describe('the page\'s files', () => {
+  function fakeBucket(removed: unknown[]) {
+    const bucket = {
+      list: vi.fn(async () => ({ data: [
+        { id: 'o1', name: 'merkblatt.pdf', metadata: { size: 2048 } },
+        { id: 'o2', name: 'plan.png', metadata: { size: 512 } },
+      ], error: null })),
+      remove: vi.fn(async (_paths: string[]) => ({ data: removed, error: null })),
+    }
+    Object.assign(supabase, { storage: async () => ({ from: (name: string) => (name === 'page-files' ? bucket : null) }) })
+    return bucket
+  }
+
+  it('are listed, and deleting one asks first and says when the text still names it', async () => {
+    const bucket = fakeBucket([{ name: 'p1/plan.png' }])
+    const wrapper = await mount(PageFiles, { pageId: 'p1', body: 'Hier: ![Plan](datei:plan.png)' })
+    await flushPromises()
+    expect(bucket.list).toHaveBeenCalledWith('p1', expect.objectContaining({ limit: 1000 }))
+    expect(wrapper.findAll('[data-page-file]').map(row => row.attributes('data-page-file'))).toEqual(['merkblatt.pdf', 'plan.png'])
+    await wrapper.get('button[aria-label="plan.png löschen"]').trigger('click')
+    expect(bucket.remove).not.toHaveBeenCalled()
+    expect(wrapper.get('[role="alertdialog"]').text()).toContain('plan.png endgültig löschen?')
+    expect(wrapper.get('[data-still-used]').text()).toContain('datei:plan.png')
+    await wrapper.findAll('button').find(button => button.text() === 'Endgültig löschen')!.trigger('click')
+    await flushPromises()
+    expect(bucket.remove).toHaveBeenCalledWith(['p1/plan.png'])
+    expect(wrapper.findAll('[data-page-file]').map(row => row.attributes('data-page-file'))).toEqual(['merkblatt.pdf'])
+    expect(wrapper.get('[role="status"]').text()).toBe('plan.png ist gelöscht.')
+  })
+
+  it('say so when Storage deleted nothing (RLS: not staff), and keep the file listed', async () => {
+    fakeBucket([])
+    const wrapper = await mount(PageFiles, { pageId: 'p1', body: '' })
+    await flushPromises()
+    await wrapper.get('button[aria-label="merkblatt.pdf löschen"]').trigger('click')
+    expect(wrapper.find('[data-still-used]').exists()).toBe(false)
+    await wrapper.findAll('button').find(button => button.text() === 'Endgültig löschen')!.trigger('click')
+    await flushPromises()
+    expect(wrapper.get('[role="alert"]').text()).toBe('merkblatt.pdf konnte nicht gelöscht werden.')
+    expect(wrapper.findAll('[data-page-file]')).toHaveLength(2)
   })
 })
 
