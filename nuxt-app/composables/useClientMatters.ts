@@ -1,6 +1,6 @@
 // The matters of one client for a form's "Akte" choice (list_matters filtered to that client; staff
 // see all of them, RLS decides); read again whenever the chosen client changes.
-export interface ClientMatter { id: string, reference: string, title: string }
+export interface ClientMatter { id: string, reference: string | null, title: string }
 
 export function useClientMatters(clientId: MaybeRefOrGetter<string>) {
   const { call } = useRpc()
