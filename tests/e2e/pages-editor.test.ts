@@ -269,10 +269,10 @@ it('staff publish a group page with an image and an appointment; the group\'s cl
     await files.getByRole('button', { name: 'Endgültig löschen' }).click()
     await files.getByText('Lageplan.png ist gelöscht.').waitFor()
     expect(await files.getByRole('button', { name: 'Lageplan.png löschen' }).count()).toBe(0)
-    const [{ count }] = await db()<Array<{ count: number }>>`
+    const [left] = await db()<Array<{ count: number }>>`
       select count(*)::int as count from storage.objects where bucket_id = 'page-files' and name like ${`%/Lageplan.png`}
         and split_part(name, '/', 1) = (select id::text from public.pages where slug = ${slug})`
-    expect(count).toBe(0)
+    expect(left?.count).toBe(0)
   }
   finally {
     await desk.close()
