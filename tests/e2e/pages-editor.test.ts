@@ -5,7 +5,8 @@
 // into a calendar as .ics (parsed here); Anna Schmidt sees it neither in the portal nor through the
 // API with her own browser's token, nor its image. A <script> and an onerror= in the Markdown
 // never run in a client's browser. At phone width the editor switches between text and preview;
-// at the end staff delete the image (warned that the text still names it) and Storage no longer has it.
+// the page's reader cannot delete its image through Storage; at the end staff delete it (warned
+// that the text still names it) and Storage no longer has it.
 import { randomUUID } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import { crc32, deflateSync } from 'node:zlib'
@@ -169,6 +170,8 @@ it('staff publish a group page with an image and an appointment; the group\'s cl
     await desk.screenshots('published')
     expect(await accessibilityViolations(staffPage)).toEqual([])
 
+    const pageId = ((await rest(`pages?select=id&slug=eq.${slug}`, await browserAccessToken(staffPage))).body as Array<{ id: string }>)[0]!.id
+
     // Müller Bau: the page with its image, the link opening outside, no injected code; confirm, .ics.
     const builderJourney = await startJourney('pages-editor-mueller-bau')
     const page = builderJourney.page
@@ -205,6 +208,16 @@ it('staff publish a group page with an image and an appointment; the group\'s cl
       expect(event?.startDate.toJSDate().toISOString()).toBe(startsAt)
       expect(event?.endDate.toJSDate().toISOString()).toBe(`${year}-01-15T09:30:00.000Z`)
       expect(await executed()).toEqual([])
+      // A reader of the page cannot delete its image through Storage with its own token (RLS: staff only).
+      const removal = await fetch(`${testEnv.supabaseUrl}/storage/v1/object/page-files`, {
+        method: 'DELETE',
+        headers: { 'apikey': testEnv.anonKey, 'Authorization': `Bearer ${await browserAccessToken(page)}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ prefixes: [`${pageId}/Lageplan.png`] }),
+      })
+      expect(await removal.json()).toEqual([])
+      await page.reload()
+      await expect.poll(() => page.getByRole('article').getByRole('img', { name: 'Lageplan' })
+        .evaluate(image => (image as HTMLImageElement).naturalWidth), { timeout: 10_000 }).toBe(240)
     }
     finally {
       await builderJourney.close()
@@ -244,7 +257,6 @@ it('staff publish a group page with an image and an appointment; the group\'s cl
       expect(await rest(`pages?select=id&slug=eq.${slug}`, token)).toEqual({ status: 200, body: [] })
       expect(await rest('rpc/get_page', token, { slug })).toMatchObject({ status: 400, body: { message: 'page_not_found' } })
       expect(await rest(`appointments?select=id&title=eq.${encodeURIComponent('Baustellenbegehung mit dem Gutachter')}`, token)).toEqual({ status: 200, body: [] })
-      const pageId = ((await rest(`pages?select=id&slug=eq.${slug}`, await browserAccessToken(staffPage))).body as Array<{ id: string }>)[0]!.id
       const signing = await fetch(`${testEnv.supabaseUrl}/storage/v1/object/sign/page-files`, {
         method: 'POST',
         headers: { 'apikey': testEnv.anonKey, 'Authorization': `Bearer ${token}`, 'Content-Type': 'application/json' },
