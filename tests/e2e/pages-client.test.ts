@@ -153,7 +153,9 @@ it('a client sees its pinned page and next appointments on the overview, answers
       expect(await accessibilityViolations(staffPage)).toEqual([])
       await staffPage.getByRole('button', { name: 'Termin speichern' }).click()
       await staffPage.getByText('Termin gespeichert.').waitFor()
-      await staffPage.getByRole('button', { name: '„Schlussbesprechung Halle 3“ bearbeiten' }).waitFor()
+      // In the list of appointments for clients, under this client's name (staff see every client's).
+      await staffPage.getByRole('listitem').filter({ hasText: client.name })
+        .getByRole('button', { name: '„Schlussbesprechung Halle 3“ bearbeiten' }).waitFor()
       const [saved] = await db()<Array<{ starts_at: Date, time_zone: string, matter_id: string | null, page_id: string | null }>>`
         select starts_at, time_zone, matter_id, page_id from public.appointments where client_id = ${client.id} and title = 'Schlussbesprechung Halle 3'`
       expect(saved).toEqual({ starts_at: new Date(`${year}-01-20T15:00:00Z`), time_zone: 'America/New_York', matter_id: matter.id, page_id: null })
