@@ -345,6 +345,15 @@ insert into public.appointments (id, page_id, client_id, title, description, sta
    (date_trunc('day', now() at time zone 'Europe/Berlin') + interval '14 days 17 hours') at time zone 'Europe/Berlin',
    null, true, '00000000-0000-4000-a000-000000000001');
 
+-- An appointment for a client without a page, in another time zone (Nordlicht's US partner):
+-- /termine shows it on New York's clock and, for a reader in Berlin, on Berlin's.
+insert into public.appointments (client_id, title, description, starts_at, ends_at, time_zone, video_call, created_by) values
+  ('00000000-0000-4000-b000-000000000003', 'Abstimmung mit der Reederei in New York',
+   'Gemeinsam mit dem Anwalt der Reederei: Haftung für die verspäteten Container.',
+   (date_trunc('day', now() at time zone 'America/New_York') + interval '12 days 10 hours') at time zone 'America/New_York',
+   (date_trunc('day', now() at time zone 'America/New_York') + interval '12 days 11 hours') at time zone 'America/New_York',
+   'America/New_York', true, '00000000-0000-4000-a000-000000000001');
+
 insert into public.appointment_responses (appointment_id, client_id, response, responded_by, responded_at)
 select ap.id, '00000000-0000-4000-b000-000000000001', 'confirmed', '00000000-0000-4000-a000-000000000011', now() - interval '1 day'
   from public.appointments as ap where ap.title = 'Ortstermin Lindenstraße 12';

@@ -1,10 +1,11 @@
-// A page's appointments in the editor: one form at a time (new or existing), saved through
-// save_appointment under the id the app chose (a retry lands once) and removed through
-// delete_appointment; times typed on the clock of the zone the appointment takes place in.
+// Appointments in a form, one at a time (new or existing): a page's in its editor (pageId), or,
+// without a page, for a client chosen in the form (/termine). Saved through save_appointment under
+// the id the app chose (a retry lands once) and removed through delete_appointment; times typed on
+// the clock of the zone the appointment takes place in.
 import { appointmentArguments, appointmentDraftOf, type AppointmentDraft } from '~/utils/page-editor'
 import type { Appointment } from '~/utils/pages'
 
-export function useAppointmentEditor(pageId: MaybeRefOrGetter<string>, changed: () => void) {
+export function useAppointmentEditor(pageId: MaybeRefOrGetter<string | null>, changed: () => void) {
   const { busy, errorKey, call } = useRpc()
   const draft = ref<AppointmentDraft | null>(null)
   const done = ref<'saved' | 'removed' | null>(null)
@@ -17,7 +18,7 @@ export function useAppointmentEditor(pageId: MaybeRefOrGetter<string>, changed: 
 
   async function save() {
     if (!draft.value) return
-    const built = appointmentArguments(draft.value, { page_id: toValue(pageId) })
+    const built = appointmentArguments(draft.value, toValue(pageId))
     if ('errorKey' in built) {
       errorKey.value = built.errorKey
       return

@@ -2,7 +2,8 @@
 // signed URLs, issued only for what the caller's Storage RLS lets it read (the page's readers, and
 // staff), kept until shortly before they expire so a live preview does not ask on every keystroke.
 // Writing (staff): one file at a time with progress; Storage refuses types and sizes the bucket
-// does not take, and those refusals are shown by name.
+// does not take, and those refusals are shown by name. Staff list a page's files and delete them
+// (Storage RLS: staff only, 20261206112000).
 import { errorMessageKey } from '~/utils/error-messages'
 import { fileType, formatFileSize, putObject } from '~/utils/files'
 import { pageFileName } from '~/utils/page-editor'
@@ -78,4 +79,43 @@ export function usePageFileUpload(pageId: MaybeRefOrGetter<string | null>) {
   }
 
   return { current, upload }
+}
+
+export interface PageFile { name: string, size: number | null }
+
+export function usePageFileList(pageId: MaybeRefOrGetter<string | null>) {
+  const supabase = useSupabase()
+  const files = ref<PageFile[]>([])
+  const busy = ref(false)
+  const errorKey = ref<string | null>(null)
+  const storage = async () => (await (await supabase()).storage()).from(bucket)
+
+  async function load() {
+    const id = toValue(pageId)
+    if (!id) return void (files.value = [])
+    const { data, error } = await (await storage()).list(id, { limit: 1000, sortBy: { column: 'name', order: 'asc' } })
+    if (error) return void (errorKey.value = errorMessageKey(error))
+    // Folders come back without an id; a page's folder has none, but Storage would list them.
+    files.value = (data ?? []).filter(entry => entry.id).map(entry => ({ name: entry.name, size: (entry.metadata?.size as number | undefined) ?? null }))
+  }
+
+  /** Deletes one file of the page; true when Storage removed it (RLS returns nothing it may not delete). */
+  async function remove(name: string): Promise<boolean> {
+    const id = toValue(pageId)
+    if (!id) return false
+    busy.value = true
+    errorKey.value = null
+    const { data, error } = await (await storage()).remove([`${id}/${name}`])
+    busy.value = false
+    if (error || !data?.length) {
+      errorKey.value = error ? errorMessageKey(error) : 'pageEditor.files.notRemoved'
+      return false
+    }
+    signed.delete(`${id}/${name}`)
+    files.value = files.value.filter(file => file.name !== name)
+    return true
+  }
+
+  watch(() => toValue(pageId), () => void load(), { immediate: true })
+  return { files, busy, errorKey, load, remove }
 }

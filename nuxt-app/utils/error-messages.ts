@@ -43,8 +43,9 @@ export const knownCodes = new Set([
   'page_not_found', 'appointment_not_found', 'appointment_past', 'invalid_response', 'client_required',
   // the page editor (/seiten/neu, /seiten/<slug>/bearbeiten; texts in i18n/lazy/page-editor.json)
   'page_id_required', 'audience_required', 'audience_not_found', 'page_archived', 'preview_user_not_client',
+  // the appointment form (the page editor and /termine; texts in i18n/lazy/appointment-editor.json)
   'appointment_id_required', 'appointment_time_required', 'appointment_ends_before_start', 'appointment_target_required',
-  'appointment_id_conflict', 'location_too_long', 'invalid_time_zone',
+  'appointment_id_conflict', 'location_too_long', 'invalid_time_zone', 'appointment_matter_mismatch', 'appointment_client_required',
 ])
 
 /** Codes that only tell the user something exists: shown as a wrong-credentials message. */

@@ -53,6 +53,9 @@ export function pageFileName(path: string): string {
   return cleanExtension ? `${cleanStem}.${cleanExtension}` : cleanStem
 }
 
+/** Whether the Markdown still names the page's file (an image or a link to `datei:<name>`). */
+export const pageFileReferenced = (markdown: string, fileName: string): boolean => markdown.includes(`(${pageFileScheme}${fileName})`)
+
 /** The Markdown that embeds an uploaded file: images shown, other files as a download link. */
 export function pageFileMarkdown(fileName: string, label: string, image: boolean): string {
   const text = label.replace(/[[\]\\]/g, '')
@@ -83,20 +86,23 @@ export function zonedInputValue(iso: string, timeZone: string): string {
 
 /**
  * The instant (ISO, UTC) a datetime-local value means on the zone's clock; null if it is not one.
- * The zone's offset is found by asking Intl what the clock shows at a first guess and correcting
- * (twice, so a guess across a DST change settles); a time skipped by the spring change moves on.
+ * Intl gives the zone's offset at any instant; the offsets a day before and a day after bracket
+ * any change that night, and the value is read with whichever of the two makes the clock show it.
+ * As calendars do: a time that exists twice (autumn) is the earlier one, a time skipped by the
+ * spring change moves on by the hour skipped (read with the offset from before the change).
  */
 export function instantOfZonedInput(value: string, timeZone: string): string | null {
   const match = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/.exec(value)
   if (!match) return null
   const [year, month, day, hour, minute] = match.slice(1).map(Number) as [number, number, number, number, number]
   const wanted = Date.UTC(year, month - 1, day, hour, minute)
-  let instant = wanted
-  for (let round = 0; round < 2; round++) {
+  const offsetAt = (instant: number) => {
     const clock = clockOf(new Date(instant), timeZone)
-    instant += wanted - Date.UTC(clock.year, clock.month - 1, clock.day, clock.hour, clock.minute)
+    return Date.UTC(clock.year, clock.month - 1, clock.day, clock.hour, clock.minute) - instant
   }
-  return new Date(instant).toISOString()
+  const offsets = [offsetAt(wanted - 86_400_000), offsetAt(wanted + 86_400_000)]
+  const shown = offsets.map(offset => wanted - offset).filter(instant => instant + offsetAt(instant) === wanted)
+  return new Date(shown.length ? Math.min(...shown) : wanted - offsets[0]!).toISOString()
 }
 
 /** One row of page_revisions. */
@@ -133,6 +139,21 @@ export interface AppointmentDraft {
   videoCall: boolean
   location: string
   description: string
+  /** For an appointment for a client (not on a page): whose, and optionally of which of its matters ('' = none). */
+  clientId: string
+  matterId: string
+}
+
+/** Where the firm's appointments usually take place, offered first; every other zone Intl knows follows. */
+export const commonTimeZones = ['Europe/Berlin', 'Europe/Vienna', 'Europe/Zurich', 'Europe/London', 'Europe/Lisbon', 'Europe/Istanbul',
+  'America/New_York', 'America/Los_Angeles', 'Asia/Dubai', 'Asia/Shanghai', 'UTC']
+
+/** The zones the form offers: the common ones, then the rest of `supported` sorted, and `current` if neither has it (a zone saved elsewhere). */
+export function appointmentTimeZones(current: string, supported: readonly string[]): string[] {
+  const common = new Set(commonTimeZones)
+  const rest = [...new Set(supported)].filter(zone => !common.has(zone)).sort()
+  const zones = [...commonTimeZones, ...rest]
+  return zones.includes(current) ? zones : [current, ...zones]
 }
 
 export function appointmentDraftOf(appointment: Appointment | null, now = new Date()): AppointmentDraft {
@@ -141,17 +162,23 @@ export function appointmentDraftOf(appointment: Appointment | null, now = new Da
       id: appointment.id, title: appointment.title, timeZone: appointment.time_zone, videoCall: appointment.video_call,
       start: zonedInputValue(appointment.starts_at, appointment.time_zone), end: zonedInputValue(appointment.ends_at, appointment.time_zone),
       location: appointment.location ?? '', description: appointment.description ?? '',
+      clientId: appointment.client_id ?? '', matterId: appointment.appointment_matter_id ?? '',
     }
   }
   // A new one: tomorrow at ten for an hour, in Berlin.
   const tomorrow = new Date(now.getTime() + 86_400_000)
   const day = zonedInputValue(tomorrow.toISOString(), 'Europe/Berlin').slice(0, 10)
-  return { id: crypto.randomUUID(), title: '', start: `${day}T10:00`, end: `${day}T11:00`, timeZone: 'Europe/Berlin', videoCall: false, location: '', description: '' }
+  return { id: crypto.randomUUID(), title: '', start: `${day}T10:00`, end: `${day}T11:00`, timeZone: 'Europe/Berlin', videoCall: false, location: '', description: '', clientId: '', matterId: '' }
 }
 
-/** save_appointment's arguments, or the i18n key of what is wrong with the form. */
-export function appointmentArguments(draft: AppointmentDraft, target: { page_id: string } | { client_id: string }):
+/**
+ * save_appointment's arguments, or the i18n key of what is wrong with the form. On a page the
+ * appointment is the page's; otherwise it is for the draft's client (and matter, if one is chosen).
+ */
+export function appointmentArguments(draft: AppointmentDraft, pageId: string | null):
   { args: Record<string, unknown> } | { errorKey: string } {
+  if (!pageId && !draft.clientId) return { errorKey: 'errors.codes.appointment_client_required' }
+  const target = pageId ? { page_id: pageId } : { client_id: draft.clientId, matter_id: draft.matterId || null }
   const startsAt = instantOfZonedInput(draft.start, draft.timeZone)
   const endsAt = instantOfZonedInput(draft.end, draft.timeZone)
   if (!draft.title.trim()) return { errorKey: 'errors.codes.title_required' }

@@ -33,6 +33,10 @@ export interface Appointment {
   video_call: boolean
   page_slug?: string | null
   page_title?: string | null
+  /** Set for an appointment for a client (not on a page); upcoming_appointments also names it. */
+  client_id?: string | null
+  client_name?: string | null
+  appointment_matter_id?: string | null
   responses: AppointmentResponse[]
 }
 
@@ -57,9 +61,28 @@ export const pageListArguments = (cursor: PageCursor | null, limit: number) => (
 export const latestAnswer = (appointment: Appointment): AppointmentResponse | null =>
   [...appointment.responses].sort((a, b) => b.responded_at.localeCompare(a.responded_at))[0] ?? null
 
-/** Start and end on the clock of the zone the appointment takes place in, with that zone named when it is not Berlin's. */
+function appointmentRange(appointment: Appointment, locale: string, timeZone: string): string {
+  const format = new Intl.DateTimeFormat(locale === 'de' ? 'de-DE' : 'en-GB', { dateStyle: 'full', timeStyle: 'short', timeZone })
+  // Intl's own German range already says "14:00–15:00 Uhr" for an appointment within one day.
+  return format.formatRange(new Date(appointment.starts_at), new Date(appointment.ends_at))
+}
+
+/** Start and end on the clock of the zone the appointment takes place in, with that zone named: "…, 14:00–15:00 Uhr (Europe/Berlin)". */
 export function formatAppointmentTime(appointment: Appointment, locale: string): string {
-  const format = new Intl.DateTimeFormat(locale === 'de' ? 'de-DE' : 'en-GB', { dateStyle: 'full', timeStyle: 'short', timeZone: appointment.time_zone })
-  const range = format.formatRange(new Date(appointment.starts_at), new Date(appointment.ends_at))
-  return appointment.time_zone === 'Europe/Berlin' ? range : `${range} (${appointment.time_zone})`
+  return `${appointmentRange(appointment, locale, appointment.time_zone)} (${appointment.time_zone})`
+}
+
+/** The browser's own zone (the reader's clock), or null where Intl cannot say. */
+export const viewerTimeZone = (): string | null => Intl.DateTimeFormat().resolvedOptions().timeZone ?? null
+
+/**
+ * The same appointment on the reader's clock, when that clock shows another time than the
+ * appointment's zone does (a client abroad); null when both clocks agree (e.g. Berlin and Vienna).
+ */
+export function localAppointmentTime(appointment: Appointment, locale: string, viewerZone: string | null): string | null {
+  if (!viewerZone || viewerZone === appointment.time_zone) return null
+  const clock = (timeZone: string) => new Intl.DateTimeFormat('en-US', { timeZone, dateStyle: 'short', timeStyle: 'short', hourCycle: 'h23' })
+  const instants = [appointment.starts_at, appointment.ends_at].map(iso => new Date(iso))
+  if (instants.every(instant => clock(viewerZone).format(instant) === clock(appointment.time_zone).format(instant))) return null
+  return `${appointmentRange(appointment, locale, viewerZone)} (${viewerZone})`
 }

@@ -22,7 +22,7 @@ export interface Journey {
   close: () => Promise<void>
 }
 
-export interface BrowserOptions { locale?: string, viewport?: { width: number, height: number } }
+export interface BrowserOptions { locale?: string, viewport?: { width: number, height: number }, timezoneId?: string }
 
 export const chromiumPath = process.env.CHROME_PATH || '/usr/bin/chromium'
 
@@ -33,6 +33,8 @@ export async function launchChromium(options: BrowserOptions = {}): Promise<{ co
     executablePath: chromiumPath,
     headless: true,
     locale: options.locale ?? 'de-DE',
+    // The machine's own zone unless a journey needs a reader's clock (e.g. a client in Berlin).
+    ...(options.timezoneId ? { timezoneId: options.timezoneId } : {}),
     viewport: options.viewport ?? { width: 1280, height: 800 },
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
   })

@@ -4,13 +4,17 @@
 // appointment with a reason and asks for another time for its own one (each becomes a ticket for
 // the firm); it subscribes to the calendar feed, whose address (fetched as a calendar app would)
 // holds exactly its appointments but the declined one, and ending the subscription makes the
-// address fail; back on the overview, the two open tickets are counted.
+// address fail. Staff then make an appointment for the client without a page on /termine (in New
+// York's time zone, of one of its matters); the client, reading in Berlin, sees it on both clocks,
+// confirms it and takes it into a calendar as .ics at the right instant; back on the overview, the
+// two open tickets are counted.
 import { randomUUID } from 'node:crypto'
+import { readFile } from 'node:fs/promises'
 import ICAL from 'ical.js'
 import { afterAll, expect, it } from 'vitest'
 import type { Page } from 'playwright-core'
 import { db } from '../helpers/personas.ts'
-import { call, clientUser, closePortal, newClient, staffMember, type Client, type PortalUser } from '../helpers/portal.ts'
+import { call, clientUser, closePortal, newClient, newMatter, staffMember, type Client, type PortalUser } from '../helpers/portal.ts'
 import { accessibilityViolations } from './accessibility.ts'
 import { startJourney } from './browser.ts'
 import { overview, signIn } from './steps.ts'
@@ -50,7 +54,8 @@ it('a client sees its pinned page and next appointments on the overview, answers
   ])
   await call(staff.client, 'set_page_published', { page_id: pinnedId, published: true })
 
-  const journey = await startJourney('pages-client')
+  const matter = await newMatter(staff, client, 'Abnahme Halle 3')
+  const journey = await startJourney('pages-client', { timezoneId: 'Europe/Berlin' })
   const { page } = journey
   try {
     await signIn(page, owner.email, owner.password)
@@ -120,6 +125,59 @@ it('a client sees its pinned page and next appointments on the overview, answers
     await page.getByRole('button', { name: 'Abonnement beenden' }).click()
     await page.getByRole('button', { name: 'Adresse erstellen' }).waitFor()
     expect((await fetch(address)).status).toBe(404)
+
+    // Staff: a new appointment for the client, no page, on /termine; 10:00 in New York in January is 15:00 UTC, 16:00 in Berlin.
+    const year = new Date().getUTCFullYear() + 1
+    const desk = await startJourney('pages-client-staff-appointment')
+    try {
+      const staffPage = desk.page
+      await signIn(staffPage, staff.email, staff.password)
+      await overview(staffPage)
+      await mainNavigation(staffPage).getByRole('link', { name: 'Termine' }).click()
+      await staffPage.getByRole('heading', { level: 1, name: 'Termine' }).waitFor()
+      await staffPage.getByRole('button', { name: 'Neuer Termin' }).click()
+      const clientField = staffPage.getByLabel('Mandant', { exact: true })
+      await clientField.fill(client.name)
+      const option = staffPage.locator(`datalist option[value^="${client.name}"]`)
+      await option.waitFor({ state: 'attached' })
+      await clientField.fill((await option.getAttribute('value'))!)
+      const matterField = staffPage.getByLabel('Akte (optional)')
+      await expect.poll(() => matterField.locator('option').count()).toBe(2)
+      await matterField.selectOption({ index: 1 })
+      await staffPage.getByLabel('Titel des Termins').fill('Schlussbesprechung Halle 3')
+      await staffPage.getByLabel('Zeitzone').selectOption('America/New_York')
+      await staffPage.getByLabel('Beginn', { exact: true }).fill(`${year}-01-20T10:00`)
+      await staffPage.getByLabel('Ende', { exact: true }).fill(`${year}-01-20T11:00`)
+      await staffPage.getByLabel('Per Videoanruf').check()
+      await desk.screenshots('staff-appointment-for-a-client')
+      expect(await accessibilityViolations(staffPage)).toEqual([])
+      await staffPage.getByRole('button', { name: 'Termin speichern' }).click()
+      await staffPage.getByText('Termin gespeichert.').waitFor()
+      // In the list of appointments for clients, under this client's name (staff see every client's).
+      await staffPage.getByRole('listitem').filter({ hasText: client.name })
+        .getByRole('button', { name: '„Schlussbesprechung Halle 3“ bearbeiten' }).waitFor()
+      const [saved] = await db()<Array<{ starts_at: Date, time_zone: string, matter_id: string | null, page_id: string | null }>>`
+        select starts_at, time_zone, matter_id, page_id from public.appointments where client_id = ${client.id} and title = 'Schlussbesprechung Halle 3'`
+      expect(saved).toEqual({ starts_at: new Date(`${year}-01-20T15:00:00Z`), time_zone: 'America/New_York', matter_id: matter.id, page_id: null })
+    }
+    finally {
+      await desk.close()
+    }
+
+    // The client: on its own clock too, confirms, and the .ics holds the instant.
+    await page.reload()
+    const closing = page.getByRole('article', { name: 'Schlussbesprechung Halle 3' })
+    await expect.poll(() => closing.locator('time').textContent()).toMatch(/10:00–11:00 Uhr \(America\/New_York\)$/)
+    await expect.poll(() => closing.locator('[data-local-time]').textContent()).toMatch(/^Bei Ihnen: .*16:00–17:00 Uhr \(Europe\/Berlin\)$/)
+    await closing.getByRole('button', { name: 'Zusagen' }).click()
+    await closing.getByText('Sie haben zugesagt.').waitFor()
+    await journey.screenshots('client-confirmed-appointment-without-page')
+    const download = page.waitForEvent('download')
+    await closing.getByRole('button', { name: 'In den Kalender (.ics)' }).click()
+    const ics = await readFile((await (await download).path())!, 'utf8')
+    const [event] = new ICAL.Component(ICAL.parse(ics)).getAllSubcomponents('vevent').map(component => new ICAL.Event(component))
+    expect(event?.summary).toBe('Schlussbesprechung Halle 3')
+    expect(event?.startDate.toJSDate().toISOString()).toBe(`${year}-01-20T15:00:00.000Z`)
 
     // The two answers wait at the firm as open tickets; the overview counts them as a link.
     await mainNavigation(page).getByRole('link', { name: 'Übersicht' }).click()

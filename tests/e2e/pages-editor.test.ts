@@ -4,7 +4,9 @@
 // Peter Hansen (Nordlicht) see it with its image; Müller Bau confirms the appointment and takes it
 // into a calendar as .ics (parsed here); Anna Schmidt sees it neither in the portal nor through the
 // API with her own browser's token, nor its image. A <script> and an onerror= in the Markdown
-// never run in a client's browser.
+// never run in a client's browser. At phone width the editor switches between text and preview;
+// the page's reader cannot delete its image through Storage; at the end staff delete it (warned
+// that the text still names it) and Storage no longer has it.
 import { randomUUID } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import { crc32, deflateSync } from 'node:zlib'
@@ -12,6 +14,7 @@ import ICAL from 'ical.js'
 import type { Page } from 'playwright-core'
 import { afterAll, expect, it } from 'vitest'
 import { testEnv } from '../helpers/env.ts'
+import { db } from '../helpers/personas.ts'
 import { closePortal, staffMember } from '../helpers/portal.ts'
 import { accessibilityViolations } from './accessibility.ts'
 import { startJourney, type Journey } from './browser.ts'
@@ -112,6 +115,18 @@ it('staff publish a group page with an image and an appointment; the group\'s cl
     expect(await body.inputValue()).toContain('![Lageplan](datei:Lageplan.png)')
     const preview = staffPage.getByRole('region', { name: 'Vorschau', exact: true })
     await expect.poll(() => preview.getByRole('img', { name: 'Lageplan' }).evaluate(image => (image as HTMLImageElement).naturalWidth), { timeout: 10_000 }).toBe(240)
+    // At phone width one half at a time: the text, or (switched) the preview with the image.
+    await staffPage.setViewportSize({ width: 360, height: 780 })
+    const halves = staffPage.getByRole('group', { name: 'Ansicht' })
+    await expect.poll(() => preview.isVisible()).toBe(false)
+    await halves.getByRole('button', { name: 'Vorschau' }).click()
+    await preview.getByRole('img', { name: 'Lageplan' }).waitFor()
+    expect(await body.isVisible()).toBe(false)
+    await desk.screenshot('editor-preview-switched-360')
+    await halves.getByRole('button', { name: 'Text' }).click()
+    await body.waitFor()
+    await staffPage.setViewportSize({ width: 1280, height: 800 })
+    await expect.poll(() => preview.isVisible()).toBe(true)
     await staffPage.getByRole('button', { name: 'Speichern', exact: true }).click()
     await staffPage.getByText('Gespeichert.').waitFor()
 
@@ -155,6 +170,8 @@ it('staff publish a group page with an image and an appointment; the group\'s cl
     await desk.screenshots('published')
     expect(await accessibilityViolations(staffPage)).toEqual([])
 
+    const pageId = ((await rest(`pages?select=id&slug=eq.${slug}`, await browserAccessToken(staffPage))).body as Array<{ id: string }>)[0]!.id
+
     // Müller Bau: the page with its image, the link opening outside, no injected code; confirm, .ics.
     const builderJourney = await startJourney('pages-editor-mueller-bau')
     const page = builderJourney.page
@@ -191,6 +208,16 @@ it('staff publish a group page with an image and an appointment; the group\'s cl
       expect(event?.startDate.toJSDate().toISOString()).toBe(startsAt)
       expect(event?.endDate.toJSDate().toISOString()).toBe(`${year}-01-15T09:30:00.000Z`)
       expect(await executed()).toEqual([])
+      // A reader of the page cannot delete its image through Storage with its own token (RLS: staff only).
+      const removal = await fetch(`${testEnv.supabaseUrl}/storage/v1/object/page-files`, {
+        method: 'DELETE',
+        headers: { 'apikey': testEnv.anonKey, 'Authorization': `Bearer ${await browserAccessToken(page)}`, 'Content-Type': 'application/json' },
+        body: JSON.stringify({ prefixes: [`${pageId}/Lageplan.png`] }),
+      })
+      expect(await removal.json()).toEqual([])
+      await page.reload()
+      await expect.poll(() => page.getByRole('article').getByRole('img', { name: 'Lageplan' })
+        .evaluate(image => (image as HTMLImageElement).naturalWidth), { timeout: 10_000 }).toBe(240)
     }
     finally {
       await builderJourney.close()
@@ -230,7 +257,6 @@ it('staff publish a group page with an image and an appointment; the group\'s cl
       expect(await rest(`pages?select=id&slug=eq.${slug}`, token)).toEqual({ status: 200, body: [] })
       expect(await rest('rpc/get_page', token, { slug })).toMatchObject({ status: 400, body: { message: 'page_not_found' } })
       expect(await rest(`appointments?select=id&title=eq.${encodeURIComponent('Baustellenbegehung mit dem Gutachter')}`, token)).toEqual({ status: 200, body: [] })
-      const pageId = ((await rest(`pages?select=id&slug=eq.${slug}`, await browserAccessToken(staffPage))).body as Array<{ id: string }>)[0]!.id
       const signing = await fetch(`${testEnv.supabaseUrl}/storage/v1/object/sign/page-files`, {
         method: 'POST',
         headers: { 'apikey': testEnv.anonKey, 'Authorization': `Bearer ${token}`, 'Content-Type': 'application/json' },
@@ -245,6 +271,20 @@ it('staff publish a group page with an image and an appointment; the group\'s cl
     finally {
       await heirJourney.close()
     }
+
+    // Staff delete the image: asked first, told the text still names it; then Storage has it no more.
+    const files = staffPage.getByRole('region', { name: 'Dateien dieser Seite' })
+    await files.getByRole('button', { name: 'Lageplan.png löschen' }).click()
+    await files.getByText('Der Text verweist noch auf „datei:Lageplan.png“', { exact: false }).waitFor()
+    await desk.screenshots('deleting-a-page-file')
+    expect(await accessibilityViolations(staffPage)).toEqual([])
+    await files.getByRole('button', { name: 'Endgültig löschen' }).click()
+    await files.getByText('Lageplan.png ist gelöscht.').waitFor()
+    expect(await files.getByRole('button', { name: 'Lageplan.png löschen' }).count()).toBe(0)
+    const [left] = await db()<Array<{ count: number }>>`
+      select count(*)::int as count from storage.objects where bucket_id = 'page-files' and name like ${`%/Lageplan.png`}
+        and split_part(name, '/', 1) = (select id::text from public.pages where slug = ${slug})`
+    expect(left?.count).toBe(0)
   }
   finally {
     await desk.close()

@@ -9,7 +9,7 @@ import AppointmentCard from '~/components/appointments/AppointmentCard.vue'
 import CalendarSubscription from '~/components/appointments/CalendarSubscription.vue'
 import PageList from '~/components/pages/PageList.vue'
 import { renderPageMarkdown } from '~/utils/markdown'
-import { formatAppointmentTime, latestAnswer, pageListArguments, type Appointment, type PageListRow } from '~/utils/pages'
+import { formatAppointmentTime, latestAnswer, localAppointmentTime, pageListArguments, type Appointment, type PageListRow } from '~/utils/pages'
 import { createFakeSupabase, type FakeSupabase } from './fake-supabase'
 import WithLazyTexts from './WithLazyTexts.vue'
 
@@ -124,10 +124,26 @@ describe('an appointment', () => {
       { client_id: 'b', response: 'confirmed' as const, note: null, responded_at: '2026-12-02T10:00:00Z' },
     ] }
     expect(latestAnswer(answered)?.response).toBe('confirmed')
-    expect(formatAppointmentTime(answered, 'de')).toMatch(/08:30.*09:30.*\(Europe\/Lisbon\)/)
+    expect(formatAppointmentTime(answered, 'de')).toMatch(/08:30.*09:30 Uhr \(Europe\/Lisbon\)$/)
     const wrapper = await mount(AppointmentCard, { appointment: answered, canAnswer: false })
     expect(wrapper.get('[data-answer]').text()).toBe('Sie haben zugesagt.')
     expect(wrapper.find('[data-response]').exists()).toBe(false)
+  })
+})
+
+describe('an appointment on the reader\'s clock', () => {
+  // 14:00–15:00 in Berlin on 29 March 2027, the day after Berlin's clocks went forward.
+  const berlin = { ...appointment, starts_at: '2027-03-29T12:00:00Z', ends_at: '2027-03-29T13:00:00Z', time_zone: 'Europe/Berlin' }
+
+  it('names the zone it takes place in, and adds the reader\'s own time only where its clock shows another', () => {
+    expect(formatAppointmentTime(berlin, 'de')).toBe('Montag, 29. März 2027, 14:00–15:00 Uhr (Europe/Berlin)')
+    expect(localAppointmentTime(berlin, 'de', 'Europe/Berlin')).toBeNull()
+    // Vienna's clock agrees with Berlin's: nothing to add.
+    expect(localAppointmentTime(berlin, 'de', 'Europe/Vienna')).toBeNull()
+    expect(localAppointmentTime(berlin, 'de', 'Europe/London')).toBe('Montag, 29. März 2027, 13:00–14:00 Uhr (Europe/London)')
+    // New York had changed two weeks earlier: six hours behind that day, not five or seven.
+    expect(localAppointmentTime(berlin, 'en', 'America/New_York')).toMatch(/^Monday(,)? 29 March 2027.*08:00.*09:00 \(America\/New_York\)$/)
+    expect(localAppointmentTime(berlin, 'de', null)).toBeNull()
   })
 })
 

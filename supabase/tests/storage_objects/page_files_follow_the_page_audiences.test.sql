@@ -1,8 +1,8 @@
 -- Test: files of a page (bucket page-files) are read by exactly those who may see the page, and
 -- by staff; leaving the page's group hides them at once; drafts' files only for staff; only staff
--- upload, and only under an existing page; nobody overwrites or deletes them; no HTML or SVG.
+-- upload, and only under an existing page; only staff delete them; nobody overwrites them; no HTML or SVG.
 begin;
-select plan(11);
+select plan(14);
 
 select ok((select not public and not (allowed_mime_types && array['text/html', 'image/svg+xml', 'application/javascript'])
              from storage.buckets where id = 'page-files'), 'the bucket is private and takes no HTML, SVG or scripts');
@@ -35,8 +35,6 @@ select lives_ok(format($$insert into storage.objects (bucket_id, name) values ('
   'staff upload a file of a page');
 select throws_ok($$insert into storage.objects (bucket_id, name) values ('page-files', '11111111-2222-4333-8444-555555555555/x.png')$$,
   '42501', null, 'but not for a page that does not exist');
-select results_eq($$with gone as (delete from storage.objects where bucket_id = 'page-files' returning 1) select count(*)::int from gone$$,
-  array[0], 'nor delete one');
 select tests.clear_authentication();
 
 delete from public.client_group_members where group_id = tests.fixture('group_g') and client_id = tests.fixture('client_a_org');
@@ -46,6 +44,21 @@ select throws_ok(format($$insert into storage.objects (bucket_id, name) values (
   '42501', null, 'a client cannot upload to a page');
 select results_eq($$with changed as (update storage.objects set metadata = '{}' where bucket_id = 'page-files' returning 1) select count(*)::int from changed$$,
   array[0], 'nor overwrite a file');
+select results_eq($$with gone as (delete from storage.objects where bucket_id = 'page-files' returning 1) select count(*)::int from gone$$,
+  array[0], 'nor delete one, not even of its own page');
+select tests.clear_authentication();
+select tests.act_as('guest');
+select results_eq($$with gone as (delete from storage.objects where bucket_id = 'page-files' returning 1) select count(*)::int from gone$$,
+  array[0], 'the guest deletes none');
+select tests.clear_authentication();
+select tests.authenticate_as('staff', 'aal1');
+select results_eq($$with gone as (delete from storage.objects where bucket_id = 'page-files' returning 1) select count(*)::int from gone$$,
+  array[0], 'staff without the second factor delete none');
+select tests.clear_authentication();
+select tests.act_as('staff');
+select results_eq(format($$with gone as (delete from storage.objects where bucket_id = 'page-files' and name = %L returning 1) select count(*)::int from gone$$,
+                         tests.fixture('page_a') || '/plan.png'),
+  array[1], 'staff delete a file of a page');
 
 select * from finish();
 rollback;
