@@ -58,6 +58,9 @@ export default defineNuxtConfig({
   // Every icon is in the client bundle (`icon.clientBundle` below): a small inline-SVG component
   // draws them instead of @nuxt/icon's loader and @iconify/vue (about 11 KB gzip on every route).
   alias: { '@nuxt/icon/runtime/components/index.js': fileURLToPath(new URL('./nuxt-app/icons/BundledIcon.ts', import.meta.url)) },
+  // Source maps only for bench/web/breakdown.ts (PORTAL_SOURCEMAP=1), never in the normal build:
+  // 'hidden' writes the .map files without pointing the scripts at them.
+  sourcemap: { client: process.env.PORTAL_SOURCEMAP ? 'hidden' : false, server: false },
   devServer: { host: '127.0.0.1', port: devstack.ports.app },
   // Links load their page's code when hovered or focused rather than when they scroll into view:
   // the first load stays small, and the service worker caches the rest in the background.
@@ -94,8 +97,10 @@ export default defineNuxtConfig({
     },
     'app:resolve'(app) {
       // @nuxt/icon's plugin only configures the icon loader that BundledIcon replaces; Nuxt UI's
-      // colors plugin computes the palette at runtime, which assets/css/palette.css fixes instead.
-      const replaced = ['@nuxt/icon/', '@nuxt/ui/dist/runtime/plugins/colors']
+      // colors plugin computes the palette at runtime, which assets/css/palette.css fixes instead;
+      // @vite-pwa/nuxt's icons plugin provides $pwaIcons (the icons' head links as data), which
+      // nothing uses: the links are static in app.head.
+      const replaced = ['@nuxt/icon/', '@nuxt/ui/dist/runtime/plugins/colors', 'pwa-icons-plugin']
       app.plugins = app.plugins.filter(plugin => !replaced.some(path => plugin.src.includes(path)))
     },
   },
