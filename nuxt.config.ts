@@ -3,6 +3,7 @@
 import { fileURLToPath } from 'node:url'
 import { loadConfig } from './devstack/src/config.ts'
 import { pwaOptions, themeColour } from './nuxt-app/pwa.config.ts'
+import { iconImports } from './scripts/icon-imports.ts'
 
 // Without NUXT_PUBLIC_SUPABASE_* the app talks to the devstack instance this build belongs to
 // (DEVSTACK_INSTANCE, DEVSTACK_PORT_OFFSET), with the Supabase CLI's well-known local anon key.
@@ -55,8 +56,8 @@ export default defineNuxtConfig({
     },
   },
   srcDir: 'nuxt-app',
-  // Every icon is in the client bundle (`icon.clientBundle` below): a small inline-SVG component
-  // draws them instead of @nuxt/icon's loader and @iconify/vue (about 11 KB gzip on every route).
+  // Icons are bundled with the code that names them (scripts/icon-imports.ts): a small inline-SVG
+  // component draws them instead of @nuxt/icon's loader and @iconify/vue (about 11 KB gzip on every route).
   alias: { '@nuxt/icon/runtime/components/index.js': fileURLToPath(new URL('./nuxt-app/icons/BundledIcon.ts', import.meta.url)) },
   // Source maps only for bench/web/breakdown.ts (PORTAL_SOURCEMAP=1), never in the normal build:
   // 'hidden' writes the .map files without pointing the scripts at them.
@@ -71,6 +72,10 @@ export default defineNuxtConfig({
   },
   compatibilityDate: '2026-11-01',
   vite: {
+    plugins: [iconImports({
+      appDir: fileURLToPath(new URL('./nuxt-app/', import.meta.url)),
+      registry: fileURLToPath(new URL('./nuxt-app/icons/registry.ts', import.meta.url)),
+    })],
     build: {
       rolldownOptions: {
         // Nuxt defines useAsyncData and useFetch through factory calls the bundler cannot prove
@@ -124,12 +129,9 @@ export default defineNuxtConfig({
     provider: 'none',
     serverBundle: false,
     fallbackToApi: false,
-    clientBundle: {
-      // Our icon names also live in .ts files (utils/sections.ts), which the default scan skips.
-      scan: { globInclude: ['nuxt-app/**/*.{vue,ts}'] },
-      // Icons Nuxt UI's own components show (loading, close, select, menu); the scan misses them.
-      icons: ['lucide:loader-circle', 'lucide:x', 'lucide:check', 'lucide:chevron-down', 'lucide:chevron-right'],
-    },
+    // No client bundle of every icon: scripts/icon-imports.ts puts each icon with the code that
+    // names it (Nuxt UI's own icons are named in icons/BundledIcon.ts).
+    clientBundle: { scan: false },
   },
   pwa: pwaOptions,
 })
