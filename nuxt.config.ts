@@ -100,6 +100,20 @@ export default defineNuxtConfig({
     'build:manifest'(manifest) {
       for (const chunk of Object.values(manifest)) chunk.prefetch = false
     },
+    'app:templates'(app) {
+      // Nuxt defines a global $fetch (ofetch, ≈ 2 KB gzip) in every page's entry; the portal never
+      // calls it (supabase-js uses fetch) and Nuxt only would for payloads, islands and build
+      // manifests, which this SPA has none of. It stays defined, but ofetch loads on a first call.
+      const template = app.templates.find(entry => entry.filename === 'fetch.mjs')
+      if (template) {
+        template.getContents = () => [
+          'if (!globalThis.$fetch) {',
+          '  globalThis.$fetch = (request, options) => import(\'ofetch\').then(({ $fetch }) => $fetch(request, options))',
+          '}',
+          'export const $fetch = globalThis.$fetch',
+        ].join('\n')
+      }
+    },
     'app:resolve'(app) {
       // @nuxt/icon's plugin only configures the icon loader that BundledIcon replaces; Nuxt UI's
       // colors plugin computes the palette at runtime, which assets/css/palette.css fixes instead;

@@ -46,7 +46,11 @@ export async function loadRoute(appUrl: string, route: string, options: { signed
     })
     await page.goto(`${appUrl}${route}`, { waitUntil: 'networkidle' })
     const landedOn = new URL(page.url()).pathname
-    if (landedOn !== options.expectPath) throw new Error(`${route} ended on ${page.url()}, not ${options.expectPath}`)
+    if (landedOn !== options.expectPath) {
+      // The bodies still pending would fail once the browser closes; the wrong landing is the news.
+      for (const body of bodies) body.catch(() => {})
+      throw new Error(`${route} ended on ${page.url()}, not ${options.expectPath}`)
+    }
     const scripts = (await Promise.all(bodies)).map(script => ({ ...script, gzipBytes: gzipSync(script.body).length }))
     return { route, landedOn, scripts }
   }
