@@ -219,6 +219,7 @@ describe('components', () => {
     const session = (id: string, userAgent: string | null, current = false) => ({ id, created_at: '2026-11-27T09:00:00Z', refreshed_at: null, user_agent: userAgent, ip: '192.0.2.1', current })
     supabase.rpcAnswers.set('my_sessions', { data: [session('s-1', chrome, true), session('s-2', iphone), session('s-3', 'curl/8.5.0'), session('s-4', null)] })
     const list = await mountSuspended(ProfileSessions)
+    // The parser arrives with its own chunk after the list.
     await vi.waitFor(() => expect(list.findAll('li').map(item => item.find('span').text()))
       .toEqual(['Chrome 156 auf Linux dieses Gerät', 'Safari 17 auf iOS', 'Unbekanntes Gerät', 'Unbekanntes Gerät']))
     const raw = list.findAll('details')
