@@ -3,6 +3,7 @@
 import { fileURLToPath } from 'node:url'
 import { loadConfig } from './devstack/src/config.ts'
 import { pwaOptions, themeColour } from './nuxt-app/pwa.config.ts'
+import { iconImports } from './scripts/icon-imports.ts'
 
 // Without NUXT_PUBLIC_SUPABASE_* the app talks to the devstack instance this build belongs to
 // (DEVSTACK_INSTANCE, DEVSTACK_PORT_OFFSET), with the Supabase CLI's well-known local anon key.
@@ -55,9 +56,12 @@ export default defineNuxtConfig({
     },
   },
   srcDir: 'nuxt-app',
-  // Every icon is in the client bundle (`icon.clientBundle` below): a small inline-SVG component
-  // draws them instead of @nuxt/icon's loader and @iconify/vue (about 11 KB gzip on every route).
+  // Icons are bundled with the code that names them (scripts/icon-imports.ts): a small inline-SVG
+  // component draws them instead of @nuxt/icon's loader and @iconify/vue (about 11 KB gzip on every route).
   alias: { '@nuxt/icon/runtime/components/index.js': fileURLToPath(new URL('./nuxt-app/icons/BundledIcon.ts', import.meta.url)) },
+  // Source maps only for bench/web/breakdown.ts (PORTAL_SOURCEMAP=1), never in the normal build:
+  // 'hidden' writes the .map files without pointing the scripts at them.
+  sourcemap: { client: process.env.PORTAL_SOURCEMAP ? 'hidden' : false, server: false },
   devServer: { host: '127.0.0.1', port: devstack.ports.app },
   // Links load their page's code when hovered or focused rather than when they scroll into view:
   // the first load stays small, and the service worker caches the rest in the background.
@@ -68,6 +72,10 @@ export default defineNuxtConfig({
   },
   compatibilityDate: '2026-11-01',
   vite: {
+    plugins: [iconImports({
+      appDir: fileURLToPath(new URL('./nuxt-app/', import.meta.url)),
+      registry: fileURLToPath(new URL('./nuxt-app/icons/registry.ts', import.meta.url)),
+    })],
     build: {
       rolldownOptions: {
         // Nuxt defines useAsyncData and useFetch through factory calls the bundler cannot prove
@@ -92,10 +100,26 @@ export default defineNuxtConfig({
     'build:manifest'(manifest) {
       for (const chunk of Object.values(manifest)) chunk.prefetch = false
     },
+    'app:templates'(app) {
+      // Nuxt defines a global $fetch (ofetch, ≈ 2 KB gzip) in every page's entry; the portal never
+      // calls it (supabase-js uses fetch) and Nuxt only would for payloads, islands and build
+      // manifests, which this SPA has none of. It stays defined, but ofetch loads on a first call.
+      const template = app.templates.find(entry => entry.filename === 'fetch.mjs')
+      if (template) {
+        template.getContents = () => [
+          'if (!globalThis.$fetch) {',
+          '  globalThis.$fetch = (request, options) => import(\'ofetch\').then(({ $fetch }) => $fetch(request, options))',
+          '}',
+          'export const $fetch = globalThis.$fetch',
+        ].join('\n')
+      }
+    },
     'app:resolve'(app) {
       // @nuxt/icon's plugin only configures the icon loader that BundledIcon replaces; Nuxt UI's
-      // colors plugin computes the palette at runtime, which assets/css/palette.css fixes instead.
-      const replaced = ['@nuxt/icon/', '@nuxt/ui/dist/runtime/plugins/colors']
+      // colors plugin computes the palette at runtime, which assets/css/palette.css fixes instead;
+      // @vite-pwa/nuxt's icons plugin provides $pwaIcons (the icons' head links as data), which
+      // nothing uses: the links are static in app.head.
+      const replaced = ['@nuxt/icon/', '@nuxt/ui/dist/runtime/plugins/colors', 'pwa-icons-plugin']
       app.plugins = app.plugins.filter(plugin => !replaced.some(path => plugin.src.includes(path)))
     },
   },
@@ -119,12 +143,9 @@ export default defineNuxtConfig({
     provider: 'none',
     serverBundle: false,
     fallbackToApi: false,
-    clientBundle: {
-      // Our icon names also live in .ts files (utils/sections.ts), which the default scan skips.
-      scan: { globInclude: ['nuxt-app/**/*.{vue,ts}'] },
-      // Icons Nuxt UI's own components show (loading, close, select, menu); the scan misses them.
-      icons: ['lucide:loader-circle', 'lucide:x', 'lucide:check', 'lucide:chevron-down', 'lucide:chevron-right'],
-    },
+    // No client bundle of every icon: scripts/icon-imports.ts puts each icon with the code that
+    // names it (Nuxt UI's own icons are named in icons/BundledIcon.ts).
+    clientBundle: { scan: false },
   },
   pwa: pwaOptions,
 })

@@ -6,71 +6,37 @@
 //
 //   node bench/web/run.ts [--no-build] [--js-only]   (--js-only: no Lighthouse; the last scores are kept)
 //
-// Signed-in routes are measured with a made-up session: the API answers only the security state
-// (an admin with a factor, so the admin-only Verwaltung routes load too) and the session list (one
-// browser, so /profil loads its user-agent parser as a real visit does), everything else 404 as a
-// Supabase without data would. That is
-// enough to load each route's code; nothing here talks to a real backend.
+// Signed-in routes are measured with a made-up session (bench/web/measure.ts). Signed-out deep
+// links (a fresh tab: sessions live in sessionStorage, so every new tab starts signed out) open a
+// signed-in route without a session and end on the sign-in: what that costs is the sign-in's
+// budget, too.
 import { execFile, execFileSync } from 'node:child_process'
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import type { AddressInfo } from 'node:net'
 import { loadavg } from 'node:os'
 import { join } from 'node:path'
 import { promisify } from 'node:util'
-import { gzipSync } from 'node:zlib'
 import { loadConfig } from '../../devstack/src/config.ts'
 import { appBuildDir, serveApp } from '../../scripts/serve-app.ts'
-import { chromiumPath, launchChromium } from '../../tests/e2e/browser.ts'
+import { chromiumPath } from '../../tests/e2e/browser.ts'
+import { loadRoute } from './measure.ts'
 
 const config = loadConfig()
 const resultsDir = join(config.root, 'bench', 'results')
 // A record's route with an id the made-up API knows nothing of: its code loads all the same.
 const benchId = '00000000-0000-4000-8000-0000000000be'
-const publicRoutes = ['/anmelden', '/passwort-vergessen', '/offline']
+const publicRoutes = ['/anmelden', '/passwort-vergessen', '/offline', '/passwort-setzen?type=invite&token_hash=bench']
+// Signed out, each of these ends on /anmelden (with the way back in the query).
+const deepLinks = ['/tickets/1001', '/verwaltung/konten', '/profil', '/dokumente', '/einladung/annehmen?invitation=bench']
 const signedInRoutes = ['/', '/nachrichten', '/chat', '/tickets', '/tickets/neu', '/tickets/1001', '/akten', '/dokumente', '/seiten', '/seiten/seite-bench', '/termine',
   '/verwaltung', '/verwaltung/mandanten', '/verwaltung/mandanten/neu', `/verwaltung/mandanten/${benchId}`, '/verwaltung/gruppen', '/verwaltung/konten',
   '/verwaltung/personal', '/verwaltung/protokoll', '/verwaltung/sicherungen', `/verwaltung/akten/${benchId}`, '/profil', '/sicherheit/einrichten']
 
 interface RouteCost { route: string, scripts: number, jsGzipBytes: number }
 
-function fakeAccessToken(): string {
-  const part = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url')
-  const now = Math.floor(Date.now() / 1000)
-  return `${part({ alg: 'HS256', typ: 'JWT' })}.${part({ sub: 'bench', aal: 'aal2', amr: [{ method: 'password', timestamp: now }], exp: now + 3600 })}.bench`
-}
-
-async function measureRoute(appUrl: string, route: string, signedIn: boolean): Promise<RouteCost> {
-  const browser = await launchChromium()
-  try {
-    const { page, context } = browser
-    if (signedIn) {
-      const apiUrl = config.apiUrl
-      const answers: Record<string, unknown> = {
-        '/rpc/my_access_state': { persona: 'admin', factors: { totp: 1, email: false }, has_factor: true, grace_period_ends_at: null, step_up_required: false, enrolment_required: false, access_allowed: true },
-        '/rpc/my_sessions': [{ id: 'bench', created_at: new Date().toISOString(), refreshed_at: null, user_agent: 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36', ip: '192.0.2.1', current: true }],
-      }
-      await context.route(`${apiUrl}/**`, (request) => {
-        const answer = Object.entries(answers).find(([path]) => request.request().url().includes(path))
-        return answer
-          ? request.fulfill({ json: answer[1] })
-          : request.fulfill({ status: 404, json: { message: 'no Route matched with those values' } })
-      })
-      const now = Math.floor(Date.now() / 1000)
-      const session = { access_token: fakeAccessToken(), refresh_token: 'bench', expires_in: 3600, expires_at: now + 3600, token_type: 'bearer', user: { id: 'bench', email: 'bench@kanzlei.example', aud: 'authenticated', app_metadata: {}, user_metadata: {}, created_at: new Date().toISOString() } }
-      await context.addInitScript(value => sessionStorage.setItem('portal.auth', value), JSON.stringify(session))
-    }
-    const bodies: Array<Promise<Buffer>> = []
-    page.on('response', (response) => {
-      if (response.request().resourceType() === 'script') bodies.push(response.body())
-    })
-    await page.goto(`${appUrl}${route}`, { waitUntil: 'networkidle' })
-    if (new URL(page.url()).pathname !== route) throw new Error(`${route} redirected to ${page.url()}`)
-    const scripts = await Promise.all(bodies)
-    return { route, scripts: scripts.length, jsGzipBytes: scripts.reduce((sum, body) => sum + gzipSync(body).length, 0) }
-  }
-  finally {
-    await browser.close()
-  }
+async function measureRoute(appUrl: string, route: string, signedIn: boolean, expectPath = route.split('?')[0]!): Promise<RouteCost> {
+  const { scripts } = await loadRoute(appUrl, route, { signedIn, expectPath })
+  return { route, scripts: scripts.length, jsGzipBytes: scripts.reduce((sum, script) => sum + script.gzipBytes, 0) }
 }
 
 interface LighthouseRun { performance: number, accessibility: number, lcpMs: number, tbtMs: number, cls: number }
@@ -114,6 +80,8 @@ try {
   const routes: RouteCost[] = []
   for (const route of publicRoutes) routes.push(await measureRoute(appUrl, route, false))
   for (const route of signedInRoutes) routes.push(await measureRoute(appUrl, route, true))
+  const deepLinkCosts: RouteCost[] = []
+  for (const route of deepLinks) deepLinkCosts.push(await measureRoute(appUrl, route, false, '/anmelden'))
   const login = routes.find(entry => entry.route === '/anmelden')!
   const largest = routes.reduce((max, entry) => (entry.jsGzipBytes > max.jsGzipBytes ? entry : max))
   const measuredAt = new Date().toISOString()
@@ -130,11 +98,13 @@ try {
     budget: { initialJsGzipKB: 150, lighthouseMin: 90 },
     initialJsGzipKB: { login: +(login.jsGzipBytes / 1024).toFixed(1), largest: { route: largest.route, kb: +(largest.jsGzipBytes / 1024).toFixed(1) } },
     routes: routes.map(entry => ({ ...entry, kb: +(entry.jsGzipBytes / 1024).toFixed(1) })),
+    signedOutDeepLinks: deepLinkCosts.map(entry => ({ ...entry, endsOn: '/anmelden', kb: +(entry.jsGzipBytes / 1024).toFixed(1) })),
     lighthouse: previous ? previous.lighthouse : scores,
   }
   writeFileSync(join(resultsDir, 'web.json'), `${JSON.stringify(result, null, 2)}\n`)
   console.log('route                     scripts   JS gzip')
   for (const entry of result.routes) console.log(`${entry.route.padEnd(26)}${String(entry.scripts).padStart(7)}${entry.kb.toFixed(1).padStart(9)} KB`)
+  for (const entry of result.signedOutDeepLinks) console.log(`${`${entry.route} → /anmelden`.padEnd(26)}${String(entry.scripts).padStart(7)}${entry.kb.toFixed(1).padStart(9)} KB`)
   for (const [route, score] of Object.entries(scores)) {
     console.log(`Lighthouse ${route}: performance ${score.performance} (runs ${score.performanceRuns.join(', ')}), accessibility ${score.accessibility} (LCP ${score.lcpMs} ms, TBT ${score.tbtMs} ms, CLS ${score.cls})`)
   }

@@ -2,13 +2,14 @@
 // new client user through the form (the `invite` edge function, then the mail), and resets the
 // second factor of a client user who lost their phone (the `reset-factors` edge function), which
 // the database carries out and audits. The reset is offered only where the database allows it:
-// not beside the admin, nor beside someone without a factor, nor again once it is done.
+// not beside the admin, nor beside someone without a factor, nor again once it is done. People and
+// clients are found by searching (list_people; the client picker), never from a list of everyone.
 import { afterAll, expect, it } from 'vitest'
 import { latestMail } from '../helpers/auth.ts'
 import { db, uniqueEmail } from '../helpers/personas.ts'
 import { clientUser, closePortal, enrolTotp, newClient, staffMember } from '../helpers/portal.ts'
 import { startJourney } from './browser.ts'
-import { enterCode, overview, portalLink, signIn, stepUpPage } from './steps.ts'
+import { enterCode, overview, pickFromSearch, portalLink, signIn, stepUpPage } from './steps.ts'
 
 afterAll(closePortal)
 
@@ -37,12 +38,17 @@ it('staff invite a client user and reset another one’s second factor from the 
     await overview(page)
     await page.getByRole('link', { name: 'Verwaltung' }).first().click()
     await page.getByRole('heading', { level: 1, name: 'Verwaltung' }).waitFor()
+    const search = page.getByLabel('Name oder E-Mail')
+    for (const other of [admin.id, withoutFactor.id]) {
+      await search.fill(nameOf(other))
+      await page.getByText(nameOf(other), { exact: true }).waitFor()
+      expect(await resetButton(nameOf(other)).count()).toBe(0)
+    }
+    await search.fill(targetName)
     await resetButton(targetName).waitFor()
-    expect(await resetButton(nameOf(admin.id)).count()).toBe(0)
-    expect(await resetButton(nameOf(withoutFactor.id)).count()).toBe(0)
     await journey.screenshot('administration')
 
-    await page.getByLabel('Mandant', { exact: true }).selectOption(client.id)
+    await pickFromSearch(page, 'Mandant', client.name)
     await page.getByLabel('E-Mail-Adresse').fill(invitee)
     await page.getByLabel('Name (optional)').fill('Erika Musterfrau')
     await page.getByRole('button', { name: 'Einladung senden' }).click()

@@ -134,3 +134,13 @@ export async function newAccountFromInvitation(page: Page, link: string): Promis
   await overview(page)
   return { password, app }
 }
+
+/** Chooses a record in a search picker (form/FormSearchPicker): types `text`, waits for the suggestion that starts with it and takes it. */
+export async function pickFromSearch(page: Page, label: string, text: string): Promise<void> {
+  const field = page.getByLabel(label, { exact: true })
+  await field.fill(text)
+  const listId = await field.getAttribute('list')
+  const option = page.locator(`datalist[id=${JSON.stringify(listId)}] option[value^=${JSON.stringify(text)}]`).first()
+  await option.waitFor({ state: 'attached' })
+  await field.fill((await option.getAttribute('value'))!)
+}

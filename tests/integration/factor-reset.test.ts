@@ -37,15 +37,15 @@ it.skipIf(!testEnv.isDevstack)('staff reset TOTP and e-mail factors (audited); a
 
   const staff = await createStaff('resetting-staff')
   // can_reset_factors names the user for staff only, and only while there is a factor to reset.
-  expect((await staff.client.rpc('can_reset_factors')).data).toContain(user.id)
-  expect((await coMember.client.rpc('can_reset_factors')).data).toEqual([])
+  expect((await staff.client.rpc('can_reset_factors', { user_ids: [user.id] })).data).toContain(user.id)
+  expect((await coMember.client.rpc('can_reset_factors', { user_ids: [user.id] })).data).toEqual([])
   const reset = await staff.client.functions.invoke('reset-factors', { body: { user_id: user.id } })
   expect(reset.error).toBeNull()
   expect(reset.data).toEqual({ user_id: user.id, gotrue_factors_removed: 1, email_factor_removed: true, sessions_ended: 1 })
 
   expect((await serviceClient().auth.admin.mfa.listFactors({ userId: user.id })).data!.factors).toEqual([])
   expect(await db()`select 1 from private.email_factors where user_id = ${user.id}`).toHaveLength(0)
-  expect((await staff.client.rpc('can_reset_factors')).data).not.toContain(user.id)
+  expect((await staff.client.rpc('can_reset_factors', { user_ids: [user.id] })).data).not.toContain(user.id)
   const nothingLeft = await staff.client.functions.invoke('reset-factors', { body: { user_id: user.id } })
   expect(((nothingLeft.error as FunctionsHttpError).context as Response).status).toBe(409)
   expect((await client.auth.refreshSession()).error).not.toBeNull()
