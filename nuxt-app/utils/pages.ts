@@ -61,6 +61,16 @@ export const pageListArguments = (cursor: PageCursor | null, limit: number) => (
 export const latestAnswer = (appointment: Appointment): AppointmentResponse | null =>
   [...appointment.responses].sort((a, b) => b.responded_at.localeCompare(a.responded_at))[0] ?? null
 
+/** For staff: how many clients gave each answer (a page's appointment reaches many clients). */
+export function answerCounts(appointment: Appointment): Array<{ response: AppointmentAnswer, count: number }> {
+  const byClient = new Map<string, AppointmentAnswer>()
+  for (const answer of [...appointment.responses].sort((a, b) => a.responded_at.localeCompare(b.responded_at))) byClient.set(answer.client_id, answer.response)
+  const answers = [...byClient.values()]
+  return appointmentAnswers
+    .map(response => ({ response, count: answers.filter(given => given === response).length }))
+    .filter(entry => entry.count > 0)
+}
+
 function appointmentRange(appointment: Appointment, locale: string, timeZone: string): string {
   const format = new Intl.DateTimeFormat(locale === 'de' ? 'de-DE' : 'en-GB', { dateStyle: 'full', timeStyle: 'short', timeZone })
   // Intl's own German range already says "14:00–15:00 Uhr" for an appointment within one day.

@@ -9,7 +9,7 @@ import AppointmentCard from '~/components/appointments/AppointmentCard.vue'
 import CalendarSubscription from '~/components/appointments/CalendarSubscription.vue'
 import PageList from '~/components/pages/PageList.vue'
 import { renderPageMarkdown } from '~/utils/markdown'
-import { formatAppointmentTime, latestAnswer, localAppointmentTime, pageListArguments, type Appointment, type PageListRow } from '~/utils/pages'
+import { answerCounts, formatAppointmentTime, latestAnswer, localAppointmentTime, pageListArguments, type Appointment, type PageListRow } from '~/utils/pages'
 import { createFakeSupabase, type FakeSupabase } from './fake-supabase'
 import WithLazyTexts from './WithLazyTexts.vue'
 
@@ -128,6 +128,20 @@ describe('an appointment', () => {
     const wrapper = await mount(AppointmentCard, { appointment: answered, canAnswer: false })
     expect(wrapper.get('[data-answer]').text()).toBe('Sie haben zugesagt.')
     expect(wrapper.find('[data-response]').exists()).toBe(false)
+  })
+
+  it('counts for staff what each client answered last, instead of speaking to them as a client', async () => {
+    const reached = { ...appointment, responses: [
+      { client_id: 'b', response: 'declined' as const, note: null, responded_at: '2026-12-01T10:00:00Z' },
+      { client_id: 'b', response: 'confirmed' as const, note: null, responded_at: '2026-12-02T10:00:00Z' },
+      { client_id: 'c', response: 'confirmed' as const, note: null, responded_at: '2026-12-01T09:00:00Z' },
+      { client_id: 'd', response: 'reschedule_requested' as const, note: 'Später', responded_at: '2026-12-01T08:00:00Z' },
+    ] }
+    expect(answerCounts(reached)).toEqual([{ response: 'confirmed', count: 2 }, { response: 'reschedule_requested', count: 1 }])
+    const wrapper = await mount(AppointmentCard, { appointment: reached, canAnswer: false, staffView: true })
+    expect(wrapper.get('[data-answer]').text()).toBe('Antworten – zugesagt: 2 · anderer Termin erbeten: 1')
+    const unanswered = await mount(AppointmentCard, { appointment, canAnswer: false, staffView: true })
+    expect(unanswered.get('[data-answer]').text()).toBe('Noch keine Antwort.')
   })
 })
 
