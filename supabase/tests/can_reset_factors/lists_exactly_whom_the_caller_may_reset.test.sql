@@ -4,7 +4,7 @@
 -- staff in an unverified session, sees nobody. It answers only for the ids asked (one page of a
 -- list, at most 100), never for the whole firm.
 begin;
-select plan(10);
+select plan(11);
 
 select tests.create_portal_world();
 insert into private.email_factors (user_id) values (tests.get_user_id('client_a2')), (tests.get_user_id('client_b'));
@@ -30,6 +30,9 @@ select is(pg_temp.resettable_as('guest'), '{}'::text[], 'nor does a guest');
 select tests.authenticate_as('staff', 'aal1');
 select throws_ok('select * from public.can_reset_factors(array[tests.get_user_id(''client_b'')])', 'P0001', 'mfa_required', 'staff at aal1 are told to step up first');
 select tests.clear_authentication();
+insert into private.email_factors (user_id) values (tests.get_user_id('guest'));
+select is(pg_temp.resettable_as('staff'), array['client_a2', 'client_b', 'guest', 'totp_aal1'],
+  'staff reset a guest too, once it has a factor');
 
 select tests.act_as('staff');
 select is(array(select public.can_reset_factors(array[tests.get_user_id('client_b'), tests.get_user_id('client_a')]))::text[],
