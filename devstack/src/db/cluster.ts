@@ -169,6 +169,9 @@ function clusterTouch(path: string): void {
   chownToClusterUser(path)
 }
 
+/** How often a start is tried while the port is briefly held (see below), a second apart. */
+const bindAttempts = 10
+
 export async function startCluster(config: DevstackConfig): Promise<'started' | 'already running'> {
   const state = clusterState(config)
   if (state === 'running') return 'already running'
@@ -182,15 +185,24 @@ export async function startCluster(config: DevstackConfig): Promise<'started' | 
       + `See who holds it: ss -ltnp 'sport = :${config.ports.db}'. Stop it, or shift this checkout's ports with DEVSTACK_PORT_OFFSET=100.`,
     )
   }
-  try {
-    // -l detaches the server's output from our pipes (otherwise spawnSync waits for the server to exit).
-    clusterCommand('pg_ctl', ['start', '-D', config.pgDataDir, '-l', join(config.pgDataDir, 'startup.log'), '-w', '-t', '60', '-s'])
+  for (let attempt = 1; ; attempt++) {
+    try {
+      // -l detaches the server's output from our pipes (otherwise spawnSync waits for the server to exit).
+      clusterCommand('pg_ctl', ['start', '-D', config.pgDataDir, '-l', join(config.pgDataDir, 'startup.log'), '-w', '-t', '60', '-s'])
+      return 'started'
+    }
+    catch (error) {
+      const log = run('tail', ['-n', '20', join(config.pgDataDir, 'log', 'postgresql.log')]).stdout
+      // The devstack's ports lie in Linux's range for the local ends of outgoing connections
+      // (32768–60999): one of those can hold the port for a moment although nothing listens (the
+      // check above passes), and PostgreSQL's bind fails. Such a connection ends soon.
+      if (attempt < bindAttempts && log.includes('Address already in use')) {
+        await new Promise(resolveWait => setTimeout(resolveWait, 1000))
+        continue
+      }
+      throw new ClusterError(`PostgreSQL did not start.\n${error instanceof CommandError ? error.output : String(error)}\n${log}`)
+    }
   }
-  catch (error) {
-    const log = run('tail', ['-n', '20', join(config.pgDataDir, 'log', 'postgresql.log')]).stdout
-    throw new ClusterError(`PostgreSQL did not start.\n${error instanceof CommandError ? error.output : String(error)}\n${log}`)
-  }
-  return 'started'
 }
 
 export function stopCluster(config: DevstackConfig): 'stopped' | 'not running' {
