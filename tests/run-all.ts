@@ -2,11 +2,15 @@
 // `N passed, N failed` that sums all suites. `--only <suite>` runs a single suite.
 import { mkdirSync } from 'node:fs'
 import { loadConfig } from '../devstack/src/config.ts'
+import { reservePorts } from '../devstack/src/lib/reserved-ports.ts'
 import { suites, type SuiteResult } from './suites.ts'
 
 process.env.DEVSTACK_INSTANCE ??= 'test'
 const config = loadConfig()
 mkdirSync(config.dataDir, { recursive: true })
+// The test instance and those the suites start beside it (restore +500, realtime-restart +1000;
+// their ports are the test instance's shifted by that much) plus room for the bench smokes.
+reservePorts(config.ports.api - 1, config.ports.api + 3600)
 
 const only = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1] : undefined
 const selected = suites.filter(suite => (only ? suite.name === only : !suite.onDemand))

@@ -26,12 +26,17 @@ export function countTap(output: string): Counts {
 interface VitestJson {
   numPassedTests: number
   numFailedTests: number
-  testResults: Array<{ status: string, assertionResults: unknown[] }>
+  testResults: Array<{ status: string, assertionResults: Array<{ status?: string }> }>
 }
 
-/** Vitest's JSON report; a test file that fails to load has no assertions and counts as one failure. */
+/**
+ * Vitest's JSON report. A test file that failed without a failed test — it did not load, or a
+ * beforeAll/afterAll hook threw and its tests were skipped — counts as one failure.
+ */
 export function countVitest(report: VitestJson): Counts {
-  const brokenFiles = report.testResults.filter(file => file.status === 'failed' && file.assertionResults.length === 0).length
+  const brokenFiles = report.testResults
+    .filter(file => file.status === 'failed' && !file.assertionResults.some(test => test.status === 'failed'))
+    .length
   return { passed: report.numPassedTests, failed: report.numFailedTests + brokenFiles }
 }
 

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { withReservedRange } from '../../devstack/src/lib/reserved-ports.ts'
 import { countDeno, countTap, countVitest } from '../helpers/parse-results.ts'
 
 describe('countTap', () => {
@@ -28,6 +29,27 @@ describe('countVitest', () => {
       ],
     }
     expect(countVitest(report)).toEqual({ passed: 4, failed: 2 })
+  })
+
+  it('counts a file whose hook failed and skipped its tests once, and a file with failed tests by its tests', () => {
+    const report = {
+      numPassedTests: 3,
+      numFailedTests: 2,
+      testResults: [
+        { status: 'failed', assertionResults: [{ status: 'skipped' }] },
+        { status: 'failed', assertionResults: [{ status: 'passed' }, { status: 'failed' }, { status: 'failed' }] },
+        { status: 'passed', assertionResults: [{ status: 'passed' }, { status: 'passed' }] },
+      ],
+    }
+    expect(countVitest(report)).toEqual({ passed: 3, failed: 3 })
+  })
+})
+
+describe('withReservedRange', () => {
+  it('adds the range to the kernel\'s list, keeps what is there, and does nothing when it is covered', () => {
+    expect(withReservedRange('\n', 55320, 58921)).toBe('55320-58921')
+    expect(withReservedRange('8080,9000-9100\n', 55320, 58921)).toBe('8080,9000-9100,55320-58921')
+    expect(withReservedRange('50000-60000\n', 55320, 58921)).toBeNull()
   })
 })
 
