@@ -1,9 +1,8 @@
 // Stands in for @nuxt/icon's <NuxtIcon> (nuxt.config.ts aliases it), which every <UIcon> renders.
 // The portal's icons are bundled at build time, each with the code that names it
 // (scripts/icon-imports.ts), so drawing them needs no icon loader: this renders the registered
-// SVG inline and keeps @iconify/vue out of the app. Nuxt UI's own components name theirs in its
-// app config, outside nuxt-app/, so they are named here: 'i-lucide-loader-circle', 'i-lucide-x',
-// 'i-lucide-check', 'i-lucide-chevron-down', 'i-lucide-chevron-right'.
+// SVG inline and keeps @iconify/vue out of the app. Nuxt UI's own components take theirs from
+// the app config (app.config.ts names the ones the portal shows).
 import { computed, defineComponent, h } from 'vue'
 import { icons } from './registry'
 
